@@ -1,0 +1,19 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from permits.catalog.api import router as catalog_router
+from permits.core.api import install_error_handlers
+from permits.core.api import router as auth_router
+from permits.intake.api import router as intake_router
+
+api = NinjaAPI(
+    title="SMART API",
+    version="1",
+    description="API layanan perizinan SMART (DPMPTSP). Pesan galat dalam bahasa Indonesia dan Inggris.",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", auth_router)
+api.add_router("", catalog_router)
+api.add_router("", intake_router)

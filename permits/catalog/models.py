@@ -1,0 +1,197 @@
+"""The permit catalogue: permit types, their required documents, object data and procedure."""
+
+from django.db import models
+from django.utils.translation import get_language
+
+from permits.core.roles import ROLE_CHOICES
+
+
+class Bilingual:
+    """Picks the Indonesian or English twin of a field for the active language."""
+
+    def tr(self, field: str) -> str:
+        if (get_language() or "id").startswith("en"):
+            return getattr(self, f"{field}_en") or getattr(self, f"{field}_id")
+        return getattr(self, f"{field}_id")
+
+
+class PermitType(Bilingual, models.Model):
+    """A kind of permit the office issues, with its published service standard."""
+
+    class SurveyPolicy(models.TextChoices):
+        ALWAYS = "always", "Selalu disurvei / always"
+        NEVER = "never", "Tanpa survei / never"
+        DECIDED_AT_VERIFICATION = "verification", "Ditentukan saat verifikasi / decided at verification"
+
+    code = models.SlugField(max_length=20, unique=True, help_text="Kode singkat, mis. PBG")
+    name_id = models.CharField("nama (id)", max_length=200)
+    name_en = models.CharField("name (en)", max_length=200, blank=True)
+    legal_basis = models.TextField("dasar hukum", blank=True)
+    description_id = models.TextField("deskripsi (id)", blank=True)
+    description_en = models.TextField("description (en)", blank=True)
+    service_standard_days = models.PositiveSmallIntegerField("standar pelayanan (hari kerja)")
+    has_levy = models.BooleanField("dikenakan retribusi", default=False)
+    survey_policy = models.CharField(max_length=20, choices=SurveyPolicy.choices, default=SurveyPolicy.NEVER)
+    validity_years = models.PositiveSmallIntegerField("masa berlaku (tahun)", null=True, blank=True)
+    is_sample = models.BooleanField("data contoh", default=False)
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "jenis izin"
+        verbose_name_plural = "jenis izin"
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name_id}"
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+
+class Requirement(Bilingual, models.Model):
+    """A document the front desk must see for a permit type (persyaratan)."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", "Asli / original"
+        COPY = "copy", "Fotokopi / copy"
+        EITHER = "either", "Asli atau fotokopi / either"
+
+    permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="requirements")
+    code = models.SlugField(max_length=40)
+    name_id = models.CharField(max_length=250)
+    name_en = models.CharField(max_length=250, blank=True)
+    mandatory = models.BooleanField(default=True)
+    condition_id = models.CharField(
+        "syarat berlaku bila", max_length=250, blank=True, help_text="Untuk persyaratan bersyarat"
+    )
+    form = models.CharField(max_length=10, choices=Form.choices, default=Form.COPY)
+    accepted_types = models.CharField(
+        max_length=100, default="pdf,jpg,png", help_text="Jenis berkas unggahan yang diterima"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["permit_type", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["permit_type", "code"], name="requirement_code_unique")]
+        verbose_name = "persyaratan"
+        verbose_name_plural = "persyaratan"
+
+    def __str__(self) -> str:
+        return self.name_id
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+
+class DataField(Bilingual, models.Model):
+    """One typed item of object data the permit type needs (floor area, location, size ...)."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", "Teks"
+        INTEGER = "integer", "Bilangan bulat"
+        DECIMAL = "decimal", "Desimal"
+        DATE = "date", "Tanggal"
+        CHOICE = "choice", "Pilihan"
+
+    permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="data_fields")
+    code = models.SlugField(max_length=40)
+    label_id = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200, blank=True)
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.TEXT)
+    required = models.BooleanField(default=True)
+    unit = models.CharField(max_length=20, blank=True)
+    min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    choices = models.CharField(max_length=500, blank=True, help_text="Pilihan dipisah koma (untuk tipe pilihan)")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["permit_type", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["permit_type", "code"], name="datafield_code_unique")]
+        verbose_name = "data objek"
+        verbose_name_plural = "data objek"
+
+    def __str__(self) -> str:
+        return self.label_id
+
+    @property
+    def label(self) -> str:
+        return self.tr("label")
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c.strip() for c in self.choices.split(",") if c.strip()]
+
+
+class Step(Bilingual, models.Model):
+    """One step of a permit type's procedure (SOP), owned by a role and bounded in working time."""
+
+    class Kind(models.TextChoices):
+        VERIFICATION = "verification", "Verifikasi berkas"
+        SURVEY = "survey", "Survei lapangan"
+        DATA_ENTRY = "data_entry", "Entri data"
+        TECHNICAL_REVIEW = "technical_review", "Rekomendasi teknis"
+        LEVY_ASSESSMENT = "levy_assessment", "Penetapan retribusi (SKRD)"
+        PAYMENT = "payment", "Pembayaran retribusi"
+        APPROVAL = "approval", "Persetujuan"
+        SIGNING = "signing", "Penandatanganan SK"
+        HANDOVER = "handover", "Penyerahan SK"
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", "jam kerja"
+        DAYS = "days", "hari kerja"
+
+    permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    code = models.SlugField(max_length=40)
+    name_id = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    bound_value = models.PositiveSmallIntegerField("batas waktu")
+    bound_unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.DAYS)
+    optional = models.BooleanField(
+        default=False, help_text="Langkah opsional (mis. survei yang diputuskan saat verifikasi)"
+    )
+
+    class Meta:
+        ordering = ["permit_type", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["permit_type", "order"], name="step_order_unique"),
+            models.UniqueConstraint(fields=["permit_type", "code"], name="step_code_unique"),
+        ]
+        verbose_name = "langkah SOP"
+        verbose_name_plural = "langkah SOP"
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name_id}"
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+
+class RejectionReason(Bilingual, models.Model):
+    """A structured reason for refusing an application; permit_type empty = valid for all types."""
+
+    permit_type = models.ForeignKey(
+        PermitType, on_delete=models.CASCADE, related_name="rejection_reasons", null=True, blank=True
+    )
+    code = models.SlugField(max_length=40)
+    text_id = models.CharField(max_length=250)
+    text_en = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "alasan penolakan"
+        verbose_name_plural = "alasan penolakan"
+
+    def __str__(self) -> str:
+        return self.text_id
+
+    @property
+    def text(self) -> str:
+        return self.tr("text")

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import AuditEvent, CalendarClosure
+
+
+@admin.register(CalendarClosure)
+class CalendarClosureAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "reason", "legal_basis")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only and is never edited through the admin."""
+
+    list_display = ("at", "actor_label", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "actor_label", "stream")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,123 @@
+"""The JSON API's shared parts: authentication, error shape, and the auth endpoint."""
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from .errors import ServiceError
+from .tokens import token_issue, token_user
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+# Bearer token for integrations; the browser's session (with CSRF) for pages using the API.
+officer_auth = [BearerAuth(), django_auth]
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    message_en: str
+    fields: dict[str, str] = {}
+    details: dict = {}
+
+
+def error_body(code: str, message: str, message_en: str, fields=None, details=None) -> dict:
+    return {
+        "error": code,
+        "message": message,
+        "message_en": message_en,
+        "fields": fields or {},
+        "details": details or {},
+    }
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(api) -> None:
+    """Every error the API gives is JSON with an Indonesian and an English message; never a trace."""
+
+    @api.exception_handler(ServiceError)
+    def service_error(request, exc: ServiceError):
+        return api.create_response(
+            request,
+            error_body(exc.code, exc.message, exc.message_en, exc.fields, exc.details),
+            status=exc.status,
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        fields = {}
+        for err in exc.errors:
+            fields[_field_name(err.get("loc", ()))] = err.get("msg", "invalid")
+        return api.create_response(
+            request,
+            error_body("invalid", "Permintaan tidak valid. Periksa isian yang disebut.", "Invalid request.", fields),
+            status=422,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request, exc):
+        return api.create_response(
+            request,
+            error_body(
+                "unauthorized",
+                "Silakan masuk terlebih dahulu (token tidak ada atau kedaluwarsa).",
+                "Authentication required (missing or expired token).",
+            ),
+            status=401,
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, error_body("not_found", "Data tidak ditemukan.", "Not found."), status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(request, error_body("error", str(exc), str(exc)), status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        import logging
+
+        logging.getLogger("permits.api").exception("unhandled API error")
+        return api.create_response(
+            request,
+            error_body(
+                "server_error",
+                "Terjadi kesalahan pada sistem; petugas kami sudah diberi tahu.",
+                "Internal error; it has been logged.",
+            ),
+            status=500,
+        )
+
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str
+
+
+@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut}, auth=None)
+def auth_token(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token (send it as `Authorization: Bearer <token>`)."""
+    key, token = token_issue(username=payload.username, password=payload.password, request=request)
+    return {"token": key, "expires_at": token.expires_at.isoformat()}

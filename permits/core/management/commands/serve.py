@@ -1,0 +1,60 @@
+"""`make run`: migrate, load the demo data once, then run the web server and the worker together.
+
+Ctrl-C stops both: they share this process group, so the terminal's SIGINT reaches each; we then
+wait for them (and terminate whichever lingers) so nothing is left running.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+
+
+class Command(BaseCommand):
+    help = "Run the web server and the Huey worker together (development)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+
+    def handle(self, *args, host, port, no_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo:
+            call_command("load_demo")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        procs = [
+            subprocess.Popen([*manage, "run_huey", "--quiet"]),
+            subprocess.Popen([*manage, "runserver", "--noreload", f"{host}:{port}"]),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"\nSMART berjalan di http://{host}:{port}/  (Ctrl-C untuk berhenti)"))
+        if not no_demo:
+            call_command("demo_logins")
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        # `kill`/a closed terminal stop the children too, not only Ctrl-C.
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGHUP, stop)
+        try:
+            while all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 10
+            for p in procs:
+                try:
+                    p.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        self.stdout.write("SMART berhenti.")

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import Application, IncompleteAttempt
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only view: applications change state only through services (see DESIGN.md)."""
+
+    list_display = ("registration_number", "permit_type", "status", "registered_at", "promised_completion_at")
+    list_filter = ("status", "permit_type")
+    search_fields = ("registration_number", "applicant__name", "applicant__nik")
+    readonly_fields = [f.name for f in Application._meta.fields if f.name != "pin_hash"]
+    exclude = ("pin_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IncompleteAttempt)
+class IncompleteAttemptAdmin(admin.ModelAdmin):
+    list_display = ("at", "permit_type", "officer", "missing")
+    list_filter = ("permit_type",)

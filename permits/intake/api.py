@@ -1,0 +1,144 @@
+"""Intake API: register a complete file at the front desk; read an application (officers)."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from permits.core.api import ErrorOut, officer_auth
+from permits.core.errors import Forbidden, NotFound
+from permits.core.roles import ROLES, has_role
+
+from .selectors import application_get
+from .services import application_register
+
+router = Router(tags=["applications"], auth=officer_auth)
+
+
+class ApplicantIn(Schema):
+    kind: str = "person"
+    name: str
+    nik: str
+    nib: str = ""
+    company_name: str = ""
+    phone: str
+    email: str = ""
+    address: str
+    channel: str = "whatsapp"
+
+
+class ApplicationIn(Schema):
+    permit_type: str
+    applicant: ApplicantIn
+    data: dict = {}
+    documents_received: list[str] = []
+
+
+class RegisteredOut(Schema):
+    registration_number: str
+    pin: str
+    permit_type: str
+    status: str
+    registered_at: datetime
+    promised_completion_date: date
+    promised_completion_at: datetime
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    nik: str
+    nib: str
+    company_name: str
+    phone: str
+    email: str
+    address: str
+    channel: str
+
+
+class ApplicationOut(Schema):
+    registration_number: str
+    permit_type: str
+    permit_type_name: str
+    status: str
+    status_label: str
+    registered_at: datetime
+    promised_completion_date: date
+    promised_completion_at: datetime
+    returns_count: int
+    applicant: ApplicantOut
+    data: dict
+    documents_received: list[str]
+
+
+def application_out(app) -> dict:
+    a = app.applicant
+    return {
+        "registration_number": app.registration_number,
+        "permit_type": app.permit_type.code,
+        "permit_type_name": app.permit_type.name_id,
+        "status": app.status,
+        "status_label": app.get_status_display(),
+        "registered_at": app.registered_at,
+        "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
+        "promised_completion_at": app.promised_completion_at,
+        "returns_count": app.returns_count,
+        "applicant": {
+            "kind": a.kind,
+            "name": a.name,
+            "nik": a.nik,
+            "nib": a.nib,
+            "company_name": a.company_name,
+            "phone": a.phone,
+            "email": a.email,
+            "address": a.address,
+            "channel": a.channel,
+        },
+        "data": app.data,
+        "documents_received": [d.requirement.code for d in app.documents.select_related("requirement")],
+    }
+
+
+@router.post("/applications", response={201: RegisteredOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def application_create(request, payload: ApplicationIn):
+    """Register a file at the front desk (role `frontdesk`).
+
+    Only a complete file is registered: 201 with the registration number, the tracking PIN (shown
+    once) and the promised completion date. An incomplete file answers 422 with
+    `details.missing` (requirement codes) and registers nothing; bad applicant or object data
+    answers 422 with `fields` naming each field.
+    """
+    reg = application_register(
+        officer=request.user,
+        permit_type_code=payload.permit_type,
+        applicant=payload.applicant.dict(),
+        data=payload.data,
+        documents_received=payload.documents_received,
+    )
+    app = reg.application
+    return Status(
+        201,
+        {
+            "registration_number": app.registration_number,
+            "pin": reg.pin,
+            "permit_type": app.permit_type.code,
+            "status": app.status,
+            "registered_at": app.registered_at,
+            "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
+            "promised_completion_at": app.promised_completion_at,
+        },
+    )
+
+
+@router.get(
+    "/applications/{registration_number}",
+    response={200: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def application_detail(request, registration_number: str):
+    """One application with its state (any officer role)."""
+    if not has_role(request.user, *ROLES):
+        raise Forbidden()
+    app = application_get(registration_number)
+    if app is None:
+        raise NotFound("Permohonan", "Application")
+    return application_out(app)

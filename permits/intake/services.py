@@ -1,0 +1,231 @@
+"""Front-desk intake: the completeness gate, registration numbers, PINs. Every change is audited."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from permits.catalog.models import PermitType
+from permits.catalog.rules import validate_object_data
+from permits.core.audit import audit_record
+from permits.core.calendar import due_after
+from permits.core.errors import ServiceError
+from permits.core.roles import ADMIN, FRONTDESK, has_role
+from permits.core.sequences import sequence_next
+from permits.core.uploads import CONTENT_TYPES, check_upload
+
+from .models import Applicant, Application, IncompleteAttempt, ReceivedDocument
+from .pins import pin_generate, pin_hash
+from .rules import clean_nib, clean_nik, clean_phone
+
+
+@dataclass
+class Registration:
+    application: Application
+    pin: str  # shown once, on the receipt; only its keyed hash is stored
+
+
+def _clean_applicant(raw: dict) -> tuple[dict, dict[str, str]]:
+    errors: dict[str, str] = {}
+    out: dict = {}
+    kind = (raw.get("kind") or "person").strip()
+    if kind not in Applicant.Kind.values:
+        errors["applicant.kind"] = "Jenis pemohon harus perorangan (person) atau badan usaha (company)."
+    out["kind"] = kind
+    name = " ".join((raw.get("name") or "").split())
+    if not name:
+        errors["applicant.name"] = "Nama pemohon wajib diisi."
+    elif len(name) > 200:
+        errors["applicant.name"] = "Nama terlalu panjang (maks. 200 karakter)."
+    out["name"] = name
+    for key, cleaner in (("nik", clean_nik), ("phone", clean_phone)):
+        try:
+            out[key] = cleaner(str(raw.get(key) or ""))
+        except ValueError as exc:
+            errors[f"applicant.{key}"] = str(exc)
+    out["nib"] = ""
+    out["company_name"] = " ".join((raw.get("company_name") or "").split())
+    if kind == Applicant.Kind.COMPANY:
+        try:
+            out["nib"] = clean_nib(str(raw.get("nib") or ""))
+        except ValueError as exc:
+            errors["applicant.nib"] = str(exc)
+        if not out["company_name"]:
+            errors["applicant.company_name"] = "Nama badan usaha wajib diisi untuk pemohon badan usaha."
+    email = (raw.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant.email"] = "Alamat email tidak valid."
+    out["email"] = email
+    address = (raw.get("address") or "").strip()
+    if not address:
+        errors["applicant.address"] = "Alamat wajib diisi."
+    out["address"] = address[:1000]
+    channel = (raw.get("channel") or Applicant.Channel.WHATSAPP).strip()
+    if channel not in Applicant.Channel.values:
+        errors["applicant.channel"] = "Saluran pemberitahuan harus whatsapp, sms atau email."
+    elif channel == Applicant.Channel.EMAIL and not email:
+        errors["applicant.email"] = "Email wajib diisi bila pemberitahuan lewat email."
+    out["channel"] = channel
+    return out, errors
+
+
+def missing_requirements(permit_type: PermitType, received_codes) -> list[str]:
+    """Codes of the mandatory requirements not in `received_codes`, in checklist order."""
+    received = set(received_codes)
+    return [r.code for r in permit_type.requirements.all() if r.mandatory and r.code not in received]
+
+
+def registration_number_format(year: int, seq: int) -> str:
+    return settings.REGISTRATION_NUMBER_FORMAT.format(year=year, seq=seq)
+
+
+def application_register(
+    *,
+    officer,
+    permit_type_code: str,
+    applicant: dict,
+    data: dict,
+    documents_received: list[str],
+    files: dict | None = None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Register a complete file: number, PIN, promised date, audit. Refuse anything less.
+
+    Raises ServiceError(422) naming every bad field and every missing requirement; an incomplete
+    file is counted (IncompleteAttempt) and nothing else is written.
+    """
+    if not has_role(officer, FRONTDESK, ADMIN):
+        raise ServiceError(
+            "forbidden",
+            "Hanya petugas loket yang dapat mendaftarkan berkas.",
+            "Only front-desk officers can register files.",
+            status=403,
+        )
+    permit_type = (
+        PermitType.objects.filter(code=permit_type_code, active=True)
+        .prefetch_related("requirements", "data_fields")
+        .first()
+    )
+    if permit_type is None:
+        raise ServiceError(
+            "unknown_permit_type",
+            "Jenis izin tidak dikenal.",
+            "Unknown permit type.",
+            fields={"permit_type": "Jenis izin tidak dikenal."},
+            status=422,
+        )
+    applicant_clean, errors = _clean_applicant(applicant or {})
+    data_clean, data_errors = validate_object_data(list(permit_type.data_fields.all()), data or {})
+    errors.update({f"data.{k}": v for k, v in data_errors.items()})
+    known = {r.code for r in permit_type.requirements.all()}
+    unknown = sorted(set(documents_received) - known)
+    for code in unknown:
+        errors[f"documents_received.{code}"] = "Persyaratan tidak dikenal untuk jenis izin ini."
+    missing = missing_requirements(permit_type, documents_received)
+    files = files or {}
+    requirements = {r.code: r for r in permit_type.requirements.all()}
+    for code, upload in files.items():
+        if code not in documents_received:
+            errors[f"files.{code}"] = "Berkas diunggah untuk persyaratan yang tidak dicentang."
+            continue
+        accepted = [t.strip() for t in requirements[code].accepted_types.split(",") if t.strip()]
+        try:
+            upload.content_type = CONTENT_TYPES[check_upload(upload, accepted)]
+        except ValueError as exc:
+            errors[f"files.{code}"] = str(exc)
+    if missing:
+        IncompleteAttempt.objects.create(
+            permit_type=permit_type, at=now or timezone.now(), officer=officer, missing=missing
+        )
+    if errors or missing:
+        names = {c: r.name_id for c, r in requirements.items()}
+        if missing and not errors:
+            message = "Berkas belum lengkap. Kekurangan: " + "; ".join(names[c] for c in missing) + "."
+            message_en = "The file is incomplete; missing: " + ", ".join(missing) + "."
+            code = "incomplete"
+        else:
+            message, message_en, code = (
+                "Data belum benar. Periksa isian yang ditandai.",
+                "Invalid data.",
+                "invalid",
+            )
+        raise ServiceError(
+            code,
+            message,
+            message_en,
+            fields=errors,
+            status=422,
+            details={"missing": missing, "missing_names": [names[c] for c in missing]},
+        )
+    return _register(officer, permit_type, applicant_clean, data_clean, documents_received, files, now)
+
+
+@transaction.atomic
+def _register(officer, permit_type, applicant_clean, data_clean, documents_received, files, now) -> Registration:
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    seq = sequence_next(f"registration:{year}")
+    number = registration_number_format(year, seq)
+    pin = pin_generate()
+    applicant = Applicant.objects.create(**applicant_clean)
+    application = Application.objects.create(
+        permit_type=permit_type,
+        applicant=applicant,
+        registration_number=number,
+        registered_at=now,
+        registered_by=officer,
+        data=data_clean,
+        pin_hash=pin_hash(number, pin),
+        promised_completion_at=due_after(now, permit_type.service_standard_days, "days"),
+    )
+    requirements = {r.code: r for r in permit_type.requirements.all()}
+    for code in dict.fromkeys(documents_received):
+        upload = files.get(code)
+        doc = ReceivedDocument(application=application, requirement=requirements[code], received_at=now)
+        if upload is not None:
+            doc.content_type = getattr(upload, "content_type", "") or ""
+            doc.file.save(upload.name, upload, save=False)
+        doc.save()
+    audit_record(
+        actor=officer,
+        action="application.register",
+        obj=application,
+        after={
+            "registration_number": number,
+            "permit_type": permit_type.code,
+            "status": application.status,
+            "documents": list(dict.fromkeys(documents_received)),
+            "promised_completion_at": application.promised_completion_at,
+        },
+    )
+    _after_register(application, officer)
+    return Registration(application=application, pin=pin)
+
+
+def _after_register(application: Application, officer) -> None:
+    """Hook for the workflow: the registered application enters its procedure (same transaction)."""
+
+
+@transaction.atomic
+def application_reset_pin(*, officer, application: Application) -> str:
+    """Issue a new tracking PIN (the applicant lost the receipt); the old one stops working."""
+    if not has_role(officer, FRONTDESK, ADMIN):
+        raise ServiceError(
+            "forbidden",
+            "Hanya petugas loket yang dapat mengganti PIN.",
+            "Only front-desk officers can reset a PIN.",
+            status=403,
+        )
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    pin = pin_generate()
+    application.pin_hash = pin_hash(application.registration_number, pin)
+    application.save(update_fields=["pin_hash", "updated_at"])
+    audit_record(actor=officer, action="application.reset_pin", obj=application)
+    return pin

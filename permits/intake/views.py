@@ -1,0 +1,138 @@
+"""Front-desk pages: choose a permit type, check the file, register, print the receipt."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from permits.catalog.selectors import permit_type_get, permit_type_list
+from permits.core.errors import ServiceError
+from permits.core.qr import qr_svg
+from permits.core.roles import ADMIN, FRONTDESK, ROLES, has_role
+
+from .models import Applicant
+from .selectors import application_get
+from .services import application_register, application_reset_pin
+
+APPLICANT_FIELDS = ("kind", "name", "nik", "nib", "company_name", "phone", "email", "address", "channel")
+_PIN_SESSION_KEY = "receipt_pins"
+
+
+def _require(request, *roles):
+    if not has_role(request.user, *roles):
+        raise PermissionDenied("Halaman ini hanya untuk petugas loket.")
+
+
+@login_required
+def desk(request):
+    _require(request, FRONTDESK, ADMIN)
+    return render(request, "intake/desk.html", {"permit_types": permit_type_list()})
+
+
+@login_required
+def register(request, code: str):
+    """The completeness check: tick each document seen, fill the data, register or list what is missing."""
+    _require(request, FRONTDESK, ADMIN)
+    permit_type = permit_type_get(code)
+    if permit_type is None:
+        raise Http404("Jenis izin tidak dikenal")
+    ctx = {
+        "pt": permit_type,
+        "values": {},
+        "errors": {},
+        "received": set(),
+        "kinds": Applicant.Kind.choices,
+        "channels": Applicant.Channel.choices,
+    }
+    if request.method == "POST":
+        applicant = {f: request.POST.get(f"applicant.{f}", "") for f in APPLICANT_FIELDS}
+        data = {f.code: request.POST.get(f"data.{f.code}", "") for f in permit_type.data_fields.all()}
+        received = [r.code for r in permit_type.requirements.all() if request.POST.get(f"doc.{r.code}")]
+        files = {key[5:]: f for key, f in request.FILES.items() if key.startswith("file.")}
+        try:
+            reg = application_register(
+                officer=request.user,
+                permit_type_code=code,
+                applicant=applicant,
+                data=data,
+                documents_received=received,
+                files=files,
+            )
+        except ServiceError as exc:
+            ctx.update(
+                values={
+                    **{f"applicant.{k}": v for k, v in applicant.items()},
+                    **{f"data.{k}": v for k, v in data.items()},
+                },
+                errors=exc.fields,
+                error=exc,
+                received=set(received),
+                missing=[r for r in permit_type.requirements.all() if r.code in exc.details.get("missing", [])],
+            )
+            if exc.code == "incomplete":
+                ctx["printed_at"] = timezone.now()
+                return render(request, "intake/missing.html", ctx, status=422)
+            return render(request, "intake/register.html", ctx, status=422)
+        number = reg.application.registration_number
+        request.session.setdefault(_PIN_SESSION_KEY, {})[number] = reg.pin
+        request.session.modified = True
+        return redirect("intake:receipt", number=number)
+    return render(request, "intake/register.html", ctx)
+
+
+def _tracking_url(number: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("portal:track_number", args=[number])
+
+
+@login_required
+def receipt(request, number: str):
+    """The printable receipt (A5, or 80 mm thermal with ?format=thermal). The PIN shows only in the
+    session that registered the file (or reset its PIN): it is not stored in readable form."""
+    _require(request, FRONTDESK, ADMIN)
+    app = application_get(number)
+    if app is None:
+        raise Http404
+    fmt = "thermal" if request.GET.get("format") == "thermal" else "a5"
+    pin = request.session.get(_PIN_SESSION_KEY, {}).get(number)
+    url = _tracking_url(number)
+    return render(
+        request,
+        "intake/receipt.html",
+        {
+            "app": app,
+            "pin": pin,
+            "format": fmt,
+            "qr": qr_svg(url, scale=3 if fmt == "thermal" else 4),
+            "url": url,
+        },
+    )
+
+
+@login_required
+def reset_pin(request, number: str):
+    _require(request, FRONTDESK, ADMIN)
+    app = application_get(number)
+    if app is None:
+        raise Http404
+    if request.method == "POST":
+        pin = application_reset_pin(officer=request.user, application=app)
+        request.session.setdefault(_PIN_SESSION_KEY, {})[number] = pin
+        request.session.modified = True
+    return redirect("intake:receipt", number=number)
+
+
+@login_required
+def application_detail(request, number: str):
+    if not has_role(request.user, *ROLES):
+        raise PermissionDenied
+    app = application_get(number)
+    if app is None:
+        raise Http404
+    return render(
+        request,
+        "intake/application.html",
+        {"app": app, "documents": app.documents.select_related("requirement")},
+    )
