@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "permits.core",
     "permits.catalog",
     "permits.intake",
+    "permits.workflow",
     "permits.portal",
 ]
 
@@ -177,3 +178,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+WORKFLOW_AUTO_ASSIGN = env_bool("WORKFLOW_AUTO_ASSIGN", False)

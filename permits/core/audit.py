@@ -46,6 +46,7 @@ def audit_record(
     note: str = "",
     stream: str | None = None,
     actor_label: str = "",
+    at=None,
 ) -> AuditEvent:
     """Append one event to the object's stream (or `stream`). Must run inside the caller's atomic block.
 
@@ -58,7 +59,7 @@ def audit_record(
     last = AuditEvent.objects.filter(stream=stream).order_by("-seq").only("seq", "hash").first()
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
-        at=timezone.now(),
+        at=at or timezone.now(),  # an explicit instant only for demo data and tests (time travel)
         actor=user,
         actor_label=actor_label or (user.get_username() if user else "sistem"),
         action=action,

@@ -76,6 +76,12 @@ class Application(models.Model):
     promised_completion_at = models.DateTimeField("janji selesai")
     paused_seconds = models.PositiveBigIntegerField(default=0)  # working time spent waiting on the applicant
     returns_count = models.PositiveSmallIntegerField(default=0)
+    survey_required = models.BooleanField(null=True, blank=True)  # decided at verification when the type lets it
+    return_items = models.JSONField(default=list, blank=True)  # what to bring, while returned
+    rejection_reason = models.ForeignKey(
+        "catalog.RejectionReason", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejection_note = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

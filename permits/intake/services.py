@@ -204,13 +204,17 @@ def _register(officer, permit_type, applicant_clean, data_clean, documents_recei
             "documents": list(dict.fromkeys(documents_received)),
             "promised_completion_at": application.promised_completion_at,
         },
+        at=now,
     )
-    _after_register(application, officer)
+    _after_register(application, officer, now)
     return Registration(application=application, pin=pin)
 
 
-def _after_register(application: Application, officer) -> None:
-    """Hook for the workflow: the registered application enters its procedure (same transaction)."""
+def _after_register(application: Application, officer, now) -> None:
+    """The registered application enters its procedure: its first step opens (same transaction)."""
+    from permits.workflow.services import workflow_enter
+
+    workflow_enter(application=application, actor=officer, now=now)
 
 
 @transaction.atomic

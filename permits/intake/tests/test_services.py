@@ -125,8 +125,11 @@ def test_reset_pin_replaces_the_old_pin(permit_type, frontdesk):
 def test_audit_events_of_an_application_are_chained(permit_type, frontdesk):
     reg = register(frontdesk)
     application_reset_pin(officer=frontdesk, application=reg.application)
-    first, second = AuditEvent.objects.filter(object_id=str(reg.application.pk)).order_by("seq")
-    assert second.prev_hash == first.hash and second.seq == 2
+    events = list(AuditEvent.objects.filter(stream=f"intake.application:{reg.application.pk}").order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert events[-1].action == "application.reset_pin"
+    for prev, event in zip(events, events[1:], strict=False):
+        assert event.prev_hash == prev.hash
 
 
 def test_second_permit_type_has_its_own_requirements(frontdesk):

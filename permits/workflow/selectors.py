@@ -1,0 +1,111 @@
+"""Reads for officers: work queues, an application's tasks and timeline, SLA figures per task."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from permits.core.calendar import office_calendar
+from permits.core.models import AuditEvent
+from permits.core.roles import ADMIN, HEAD, SUPERVISOR, user_roles
+from permits.intake.models import Application
+
+from .models import Pause, Task
+from .sla import humanize, sla_state, time_left
+
+
+@dataclass
+class TaskView:
+    """A task with its SLA figures computed for `now` (for queues and pages)."""
+
+    task: Task
+    left: timedelta
+    sla: str  # on_time / due_soon / overdue
+    left_label: str
+
+
+def task_view(task: Task, now: datetime | None = None) -> TaskView:
+    cal = office_calendar()
+    now = now or timezone.now()
+    left = time_left(cal, now, task.due_at)
+    label = humanize(left, cal.day_length())
+    return TaskView(
+        task=task,
+        left=left,
+        sla=sla_state(cal, now, task.due_at, timedelta(seconds=task.bound_seconds)),
+        left_label=label if left >= timedelta(0) else f"terlambat {label}",
+    )
+
+
+def task_queue(user, *, permit_type: str = "", state: str = "", scope: str = "") -> QuerySet[Task]:
+    """The caller's queue, most urgent first: own tasks plus unclaimed tasks of the caller's roles.
+
+    Supervisors and the head see every active task with scope="all" (their section's queue).
+    """
+    roles = user_roles(user)
+    qs = Task.objects.filter(state__in=Task.ACTIVE_STATES).select_related(
+        "application__permit_type", "step", "assignee"
+    )
+    if not (scope == "all" and roles & {SUPERVISOR, HEAD, ADMIN}):
+        qs = qs.filter(Q(assignee=user) | Q(assignee__isnull=True, role__in=roles))
+    if permit_type:
+        qs = qs.filter(application__permit_type__code=permit_type)
+    if state in (Task.State.OPEN, Task.State.CLAIMED):
+        qs = qs.filter(state=state)
+    return qs.order_by("due_at", "id")
+
+
+def application_tasks(app: Application) -> list[Task]:
+    return list(app.tasks.select_related("step", "assignee", "finished_by").order_by("started_at", "id"))
+
+
+def current_task(app: Application) -> Task | None:
+    return app.tasks.filter(state__in=Task.ACTIVE_STATES).select_related("step", "assignee").first()
+
+
+def application_timeline(app: Application) -> list[AuditEvent]:
+    """Every recorded event of the application, oldest first."""
+    return list(
+        AuditEvent.objects.filter(stream=f"intake.application:{app.pk}").select_related("actor").order_by("seq")
+    )
+
+
+def application_pauses(app: Application) -> list[Pause]:
+    return list(app.pauses.order_by("started_at"))
+
+
+@dataclass
+class StepTime:
+    """Working time spent on one step (all its tasks) against the step's bound."""
+
+    step_name: str
+    kind: str
+    bound: timedelta
+    spent: timedelta
+    state: str
+    over: bool
+
+
+def application_step_times(app: Application, now: datetime | None = None) -> list[StepTime]:
+    cal = office_calendar()
+    now = now or timezone.now()
+    rows: dict[int, StepTime] = {}
+    for task in application_tasks(app):
+        if task.state == Task.State.SKIPPED:
+            spent = timedelta(0)
+        elif task.finished_at:
+            spent = timedelta(seconds=task.working_seconds or 0)
+        else:
+            spent = cal.working_time_between(task.started_at, now)
+        row = rows.get(task.step_id)
+        if row is None:
+            from .services import step_bound
+
+            row = rows[task.step_id] = StepTime(
+                task.step.name, task.kind, step_bound(task.step), timedelta(0), task.state, False
+            )
+        row.spent += spent
+        row.state = task.state
+        row.over = row.spent > row.bound and task.state != Task.State.SKIPPED
+    return list(rows.values())

@@ -1,0 +1,570 @@
+"""The SOP engine: every action on an application's steps, each one transaction with its audit.
+
+Each public function locks the application row first, so two officers acting on the same file at
+the same moment are serialised: the first wins, the second finds the task changed and is told.
+"""
+
+import datetime
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from permits.catalog.models import PermitType, RejectionReason, Step
+from permits.catalog.rules import validate_object_data
+from permits.core.audit import audit_record
+from permits.core.calendar import office_calendar
+from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.roles import ADMIN, FRONTDESK, HEAD, SUPERVISOR, has_role
+from permits.intake.models import Application
+
+from . import payloads
+from .models import Pause, Task
+from .transitions import ACTIVE, Event, TransitionError, next_status
+
+K = Step.Kind
+# Completing a step of this kind moves the application to a new status.
+_EVENT_ON_COMPLETE = {
+    K.PAYMENT: Event.PAID,
+    K.APPROVAL: Event.APPROVE,
+    K.SIGNING: Event.ISSUE_DECREE,
+    K.HANDOVER: Event.COLLECT,
+}
+_OUTCOME = {
+    K.VERIFICATION: "valid",
+    K.DATA_ENTRY: "entered",
+    K.LEVY_ASSESSMENT: "assessed",
+    K.PAYMENT: "paid",
+    K.APPROVAL: "approved",
+    K.SIGNING: "signed",
+    K.HANDOVER: "collected",
+}
+SUPERVISING = (SUPERVISOR, HEAD, ADMIN)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _stream(app: Application) -> str:
+    return f"intake.application:{app.pk}"
+
+
+def _audit(app, actor, action, obj=None, *, before=None, after=None, note="", now=None):
+    return audit_record(
+        actor=actor, action=action, obj=obj or app, before=before, after=after, note=note, stream=_stream(app), at=now
+    )
+
+
+def _transition(app: Application, event: Event, actor, now, note="", **after) -> None:
+    before = app.status
+    try:
+        app.status = next_status(app.status, event)
+    except TransitionError:
+        raise Conflict(
+            "invalid_transition",
+            f"Tindakan ini tidak dapat dilakukan: permohonan berstatus '{app.get_status_display()}'.",
+            f"Not allowed while the application is {before}.",
+        ) from None
+    app.save()
+    _audit(
+        app,
+        actor,
+        f"application.{event.value}",
+        before={"status": before},
+        after={"status": app.status, **after},
+        note=note,
+        now=now,
+    )
+
+
+def _lock(application_id: int) -> Application:
+    app = Application.objects.select_for_update().select_related("permit_type").filter(pk=application_id).first()
+    if app is None:
+        raise NotFound("Permohonan", "Application")
+    return app
+
+
+def _locked_task(task_id: int, version: int | None = None) -> tuple[Task, Application]:
+    """Lock the task's application, then read the task fresh (it may have changed while we waited)."""
+    app_id = Task.objects.filter(pk=task_id).values_list("application_id", flat=True).first()
+    if app_id is None:
+        raise NotFound("Tugas", "Task")
+    app = _lock(app_id)
+    task = Task.objects.select_related("step", "assignee").get(pk=task_id)
+    if version is not None and task.version != version:
+        raise Conflict(
+            "stale",
+            "Tugas ini baru saja diubah petugas lain. Muat ulang halaman.",
+            "The task changed meanwhile; reload it.",
+        )
+    return task, app
+
+
+def step_bound(step: Step) -> timedelta:
+    if step.bound_unit == Step.Unit.HOURS:
+        return timedelta(hours=step.bound_value)
+    return step.bound_value * office_calendar().day_length()
+
+
+def _least_loaded(role: str):
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True, groups__name=role)
+        .annotate(load=Count("tasks", filter=Q(tasks__state__in=Task.ACTIVE_STATES)))
+        .order_by("load", "id")
+        .first()
+    )
+
+
+def _open_task(app: Application, step: Step, actor, now, bound: timedelta | None = None) -> Task:
+    bound = step_bound(step) if bound is None else bound
+    cal = office_calendar()
+    assignee = _least_loaded(step.role) if getattr(settings, "WORKFLOW_AUTO_ASSIGN", False) else None
+    task = Task.objects.create(
+        application=app,
+        step=step,
+        kind=step.kind,
+        role=step.role,
+        started_at=now,
+        due_at=cal.add_working_time(now, bound) if bound else now,
+        bound_seconds=int(bound.total_seconds()),
+        assignee=assignee,
+        state=Task.State.CLAIMED if assignee else Task.State.OPEN,
+        claimed_at=now if assignee else None,
+    )
+    _audit(
+        app,
+        actor,
+        "task.open",
+        task,
+        after={
+            "step": step.code,
+            "kind": step.kind,
+            "role": step.role,
+            "due_at": task.due_at,
+            "assignee": assignee and assignee.username,
+        },
+        now=now,
+    )
+    return task
+
+
+def _finish(task: Task, state: str, actor, now, outcome="", payload=None, notes="") -> None:
+    task.state = state
+    task.finished_at = now
+    task.finished_by = actor if getattr(actor, "is_authenticated", False) else None
+    task.working_seconds = int(office_calendar().working_time_between(task.started_at, now).total_seconds())
+    task.outcome = outcome
+    if payload is not None:
+        task.payload = {**task.payload, **payload}
+    task.notes = notes or task.notes
+    task.version += 1
+    task.save()
+
+
+def _survey_skipped(app: Application, step: Step) -> bool:
+    if step.kind != K.SURVEY:
+        return False
+    policy = app.permit_type.survey_policy
+    if policy == PermitType.SurveyPolicy.NEVER:
+        return True
+    if policy == PermitType.SurveyPolicy.ALWAYS:
+        return False
+    return not app.survey_required
+
+
+def _advance(app: Application, after: Step | None, actor, now) -> Task | None:
+    """Open the next step after `after` (or the first), recording skipped optional steps."""
+    steps = Step.objects.filter(permit_type=app.permit_type_id)
+    if after is not None:
+        steps = steps.filter(order__gt=after.order)
+    for step in steps.order_by("order"):
+        if _survey_skipped(app, step):
+            task = Task.objects.create(
+                application=app,
+                step=step,
+                kind=step.kind,
+                role=step.role,
+                started_at=now,
+                due_at=now,
+                bound_seconds=0,
+                state=Task.State.SKIPPED,
+                finished_at=now,
+                working_seconds=0,
+                outcome="skipped",
+            )
+            _audit(app, actor, "task.skip", task, after={"step": step.code}, now=now)
+            continue
+        task = _open_task(app, step, actor, now)
+        if step.kind == K.PAYMENT:
+            _transition(app, Event.AWAIT_PAYMENT, actor, now)
+        return task
+    return None
+
+
+def _may_act(user, task: Task) -> bool:
+    if has_role(user, *SUPERVISING):
+        return True
+    return has_role(user, task.role) and task.assignee_id in (None, user.pk)
+
+
+def _require_active(app: Application) -> None:
+    if app.status not in ACTIVE:
+        raise Conflict(
+            "application_closed",
+            f"Permohonan berstatus '{app.get_status_display()}': tidak ada tindakan lagi.",
+            f"The application is {app.status}; no more actions.",
+        )
+
+
+def _require_task_active(task: Task) -> None:
+    if not task.is_active:
+        raise Conflict(
+            "task_closed", f"Tugas ini sudah {task.get_state_display().lower()}.", f"The task is already {task.state}."
+        )
+
+
+def _invalid(errors: dict[str, str]) -> ServiceError:
+    return ServiceError(
+        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=errors, status=422
+    )
+
+
+# --- entering the procedure ---------------------------------------------------------------------
+
+
+def workflow_enter(*, application: Application, actor, now=None) -> Task | None:
+    """A registered application enters its procedure: its first step opens (same transaction)."""
+    return _advance(application, None, actor, _now(now))
+
+
+# --- actions on tasks ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> Task:
+    """Take an open task of one's role. Exactly one of two simultaneous claims wins."""
+    now = _now(now)
+    task, app = _locked_task(task_id, version)
+    _require_active(app)
+    if not has_role(actor, task.role):
+        raise Forbidden("Tugas ini milik peran lain.", "This task belongs to another role.")
+    if task.state != Task.State.OPEN:
+        who = task.assignee.get_username() if task.assignee else "-"
+        raise Conflict("already_claimed", f"Tugas sudah diambil oleh {who}.", f"Already claimed by {who}.")
+    task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, actor, now
+    task.version += 1
+    task.save()
+    _audit(app, actor, "task.claim", task, after={"assignee": actor.get_username()}, now=now)
+    if app.status == Application.Status.REGISTERED:
+        _transition(app, Event.START, actor, now)
+    return task
+
+
+@transaction.atomic
+def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
+    """A supervisor (re)assigns a task to an officer who holds its role."""
+    now = _now(now)
+    if not has_role(actor, *SUPERVISING):
+        raise Forbidden("Hanya kepala bidang/seksi yang dapat menugaskan.", "Only supervisors can assign.")
+    task, app = _locked_task(task_id)
+    _require_active(app)
+    _require_task_active(task)
+    if assignee is None or not has_role(assignee, task.role) or not assignee.is_active:
+        raise ServiceError(
+            "invalid_assignee",
+            "Petugas tersebut tidak memegang peran tugas ini.",
+            "That officer does not hold the task's role.",
+            fields={"assignee": "Peran tidak cocok."},
+            status=422,
+        )
+    before = task.assignee.get_username() if task.assignee else None
+    task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, assignee, now
+    task.version += 1
+    task.save()
+    _audit(
+        app,
+        actor,
+        "task.assign",
+        task,
+        before={"assignee": before},
+        after={"assignee": assignee.get_username()},
+        now=now,
+    )
+    if app.status == Application.Status.REGISTERED:
+        _transition(app, Event.START, actor, now)
+    return task
+
+
+@transaction.atomic
+def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | None = None, now=None) -> Task:
+    """Set the field visit date (the applicant is told); the report comes with completion."""
+    now = _now(now)
+    task, app = _locked_task(task_id, version)
+    _require_active(app)
+    _require_task_active(task)
+    if task.kind != K.SURVEY:
+        raise ServiceError(
+            "wrong_kind", "Hanya langkah survei yang dijadwalkan.", "Only surveys are scheduled.", status=422
+        )
+    if not _may_act(actor, task):
+        raise Forbidden()
+    clean, errors = payloads.survey_schedule(payload, today=timezone.localtime(now).date())
+    if errors:
+        raise _invalid(errors)
+    clean["surveyor"] = actor.get_username()
+    if task.state == Task.State.OPEN:
+        task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, actor, now
+    task.payload = {**task.payload, "schedule": clean}
+    task.version += 1
+    task.save()
+    _audit(app, actor, "survey.schedule", task, after=clean, now=now)
+    if app.status == Application.Status.REGISTERED:
+        _transition(app, Event.START, actor, now)
+    return task
+
+
+def _validate_completion(task: Task, app: Application, payload: dict) -> tuple[dict, dict, str]:
+    """(clean payload, errors, outcome) for completing `task`."""
+    kind = task.kind
+    if kind == K.VERIFICATION:
+        decided_here = app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION
+        clean, errors = payloads.verification(payload, survey_decided_here=decided_here)
+        return clean, errors, "valid"
+    if kind == K.SURVEY:
+        clean, errors = payloads.survey_report(payload)
+        return clean, errors, clean.get("result", "")
+    if kind == K.DATA_ENTRY:
+        data, data_errors = validate_object_data(list(app.permit_type.data_fields.all()), payload.get("data") or {})
+        return {"data": data}, {f"data.{k}": v for k, v in data_errors.items()}, "entered"
+    if kind == K.TECHNICAL_REVIEW:
+        clean, errors = payloads.technical_review(payload)
+        return clean, errors, clean.get("recommendation", "")
+    if kind == K.LEVY_ASSESSMENT:
+        clean, errors = payloads.levy_assessment(payload)
+        return clean, errors, "assessed"
+    if kind == K.PAYMENT:
+        assessed = (
+            Task.objects.filter(application=app, kind=K.LEVY_ASSESSMENT, state=Task.State.DONE)
+            .order_by("-finished_at")
+            .values_list("payload", flat=True)
+            .first()
+        )
+        clean, errors = payloads.payment(payload, expected_total=(assessed or {}).get("total"))
+        return clean, errors, "paid"
+    validator = {K.APPROVAL: payloads.approval, K.SIGNING: payloads.signing, K.HANDOVER: payloads.handover}[kind]
+    clean, errors = validator(payload)
+    return clean, errors, _OUTCOME[kind]
+
+
+@transaction.atomic
+def task_complete(
+    *, actor, task_id: int, payload: dict | None = None, notes: str = "", version: int | None = None, now=None
+) -> Task:
+    """Finish a step with its kind's data; the next step opens (or the status moves on)."""
+    now = _now(now)
+    task, app = _locked_task(task_id, version)
+    _require_active(app)
+    _require_task_active(task)
+    if not _may_act(actor, task):
+        raise Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
+    if app.status == Application.Status.AWAITING_PAYMENT and task.kind != K.PAYMENT:
+        raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
+    clean, errors, outcome = _validate_completion(task, app, payload or {})
+    if task.kind == K.TECHNICAL_REVIEW and clean.get("recommendation") == "reject" and not errors:
+        reason = _reason(app, clean.get("reason_code", ""))
+        if reason is None:
+            errors["reason_code"] = "Pilih alasan penolakan dari daftar."
+    if errors:
+        raise _invalid(errors)
+    if task.kind == K.SURVEY and task.state == Task.State.OPEN:
+        task.assignee = actor
+    _finish(task, Task.State.DONE, actor, now, outcome=outcome, payload=clean, notes=notes)
+    _audit(
+        app,
+        actor,
+        "task.complete",
+        task,
+        after={"step": task.step.code, "outcome": outcome, **clean},
+        note=notes,
+        now=now,
+    )
+    if app.status == Application.Status.REGISTERED:
+        _transition(app, Event.START, actor, now)
+    if task.kind == K.VERIFICATION and "survey_required" in clean:
+        app.survey_required = clean["survey_required"]
+        app.save(update_fields=["survey_required", "updated_at"])
+    if task.kind == K.DATA_ENTRY and clean["data"] != app.data:
+        before = app.data
+        app.data = clean["data"]
+        app.save(update_fields=["data", "updated_at"])
+        _audit(app, actor, "application.data", before={"data": before}, after={"data": app.data}, now=now)
+    if task.kind == K.TECHNICAL_REVIEW and clean["recommendation"] == "reject":
+        _reject(app, actor, now, _reason(app, clean["reason_code"]), clean["reasons"])
+        return task
+    event = _EVENT_ON_COMPLETE.get(task.kind)
+    if event is not None:
+        _transition(app, event, actor, now)
+    if event == Event.COLLECT:
+        app.finished_at = now
+        app.save(update_fields=["finished_at", "updated_at"])
+        return task
+    _advance(app, task.step, actor, now)
+    return task
+
+
+def _reason(app: Application, code: str) -> RejectionReason | None:
+    return (
+        RejectionReason.objects.filter(Q(permit_type=app.permit_type_id) | Q(permit_type__isnull=True), code=code)
+        .order_by("permit_type")
+        .first()
+    )
+
+
+def _cancel_active(app: Application, actor, now, outcome: str) -> None:
+    for task in Task.objects.filter(application=app, state__in=Task.ACTIVE_STATES):
+        _finish(task, Task.State.CANCELLED, actor, now, outcome=outcome)
+
+
+def _reject(app: Application, actor, now, reason: RejectionReason, text: str) -> None:
+    _cancel_active(app, actor, now, "rejected")
+    app.rejection_reason, app.rejection_note, app.finished_at = reason, text, now
+    _transition(app, Event.REJECT, actor, now, note=text, reason=reason.code, reason_text=reason.text_id)
+
+
+@transaction.atomic
+def task_reject(*, actor, task_id: int, reason_code: str, text: str = "", version: int | None = None, now=None) -> Task:
+    """Refuse the application (final) at this step, with a listed reason and free text."""
+    now = _now(now)
+    task, app = _locked_task(task_id, version)
+    _require_active(app)
+    _require_task_active(task)
+    if not _may_act(actor, task):
+        raise Forbidden()
+    reason = _reason(app, reason_code)
+    errors = {}
+    if reason is None:
+        errors["reason_code"] = "Pilih alasan penolakan dari daftar."
+    if len(text) > 4000:
+        errors["text"] = "Keterangan terlalu panjang (maks. 4000 karakter)."
+    if errors:
+        raise _invalid(errors)
+    _reject(app, actor, now, reason, text.strip())
+    return task
+
+
+@transaction.atomic
+def task_return(
+    *, actor, task_id: int, items: list[str], note: str = "", version: int | None = None, now=None
+) -> Pause:
+    """Return the file to the applicant for correction: the SLA clock pauses until resubmission."""
+    now = _now(now)
+    task, app = _locked_task(task_id, version)
+    _require_active(app)
+    _require_task_active(task)
+    if not _may_act(actor, task):
+        raise Forbidden()
+    items = [str(i).strip()[:250] for i in (items or []) if str(i).strip()]
+    if not items:
+        raise _invalid({"items": "Sebutkan apa yang harus dilengkapi atau diperbaiki pemohon."})
+    _finish(task, Task.State.RETURNED, actor, now, outcome="returned", notes=note)
+    pause = Pause.objects.create(
+        application=app,
+        task=task,
+        started_at=now,
+        reason=note.strip() or "; ".join(items),
+        items=items,
+        started_by=actor,
+    )
+    app.returns_count += 1
+    app.return_items = items
+    _transition(app, Event.RETURN, actor, now, note=note, items=items, step=task.step.code)
+    return pause
+
+
+@transaction.atomic
+def application_resubmit(*, actor, application_id: int, note: str = "", now=None) -> Task:
+    """The applicant brought the corrections: the pause ends, the promised date moves by exactly the
+    paused working time, and the returned step reopens with the time it had left."""
+    now = _now(now)
+    if not has_role(actor, FRONTDESK, *SUPERVISING):
+        raise Forbidden("Hanya petugas loket yang menerima perbaikan berkas.", "Only the front desk receives them.")
+    app = _lock(application_id)
+    pause = Pause.objects.select_related("task__step").filter(application=app, ended_at__isnull=True).first()
+    if app.status != Application.Status.RETURNED or pause is None:
+        raise Conflict("not_returned", "Permohonan ini tidak sedang dikembalikan.", "The application is not returned.")
+    cal = office_calendar()
+    paused = cal.working_time_between(pause.started_at, now)
+    pause.ended_at, pause.ended_by, pause.working_seconds = now, actor, int(paused.total_seconds())
+    pause.save()
+    before = app.promised_completion_at
+    app.paused_seconds += pause.working_seconds
+    if paused:
+        app.promised_completion_at = cal.add_working_time(app.promised_completion_at, paused)
+    app.return_items = []
+    _transition(
+        app,
+        Event.RESUBMIT,
+        actor,
+        now,
+        note=note,
+        paused_seconds=pause.working_seconds,
+        promised_before=before,
+        promised_after=app.promised_completion_at,
+    )
+    returned = pause.task
+    spent = timedelta(seconds=returned.working_seconds or 0)
+    remaining = max(timedelta(seconds=returned.bound_seconds) - spent, timedelta(0))
+    return _open_task(app, returned.step, actor, now, bound=remaining)
+
+
+@transaction.atomic
+def application_rework(*, actor, application_id: int, step_code: str, note: str, now=None) -> Task:
+    """A supervisor sends the file back to an earlier step (recorded); the current step is cancelled."""
+    now = _now(now)
+    if not has_role(actor, *SUPERVISING):
+        raise Forbidden(
+            "Hanya kepala bidang/seksi yang dapat mengembalikan ke langkah sebelumnya.",
+            "Only supervisors can send a file back.",
+        )
+    app = _lock(application_id)
+    current = Task.objects.select_related("step").filter(application=app, state__in=Task.ACTIVE_STATES).first()
+    target = Step.objects.filter(permit_type=app.permit_type_id, code=step_code).first()
+    if not note.strip():
+        raise _invalid({"note": "Alasan pengembalian wajib diisi."})
+    if current is None or target is None or target.order >= current.step.order:
+        raise _invalid({"step": "Pilih langkah sebelum langkah yang sedang berjalan."})
+    if app.status in (Application.Status.AWAITING_PAYMENT, Application.Status.APPROVED):
+        _transition(app, Event.REWORK, actor, now, note=note, step=step_code)
+    elif app.status == Application.Status.IN_PROCESS:
+        _audit(app, actor, "application.rework", after={"step": step_code}, note=note, now=now)
+    else:
+        _require_active(app)
+        raise Conflict(
+            "invalid_transition", "Berkas tidak dapat dikembalikan pada status ini.", "Cannot rework in this status."
+        )
+    _finish(current, Task.State.CANCELLED, actor, now, outcome="rework", notes=note)
+    return _open_task(app, target, actor, now)
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application_id: int, note: str, now=None) -> Application:
+    """The applicant withdraws the application (recorded at the front desk)."""
+    now = _now(now)
+    if not has_role(actor, FRONTDESK, *SUPERVISING):
+        raise Forbidden()
+    app = _lock(application_id)
+    if not note.strip():
+        raise _invalid({"note": "Sebutkan alasan pencabutan."})
+    _cancel_active(app, actor, now, "withdrawn")
+    Pause.objects.filter(application=app, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
+    app.finished_at = now
+    _transition(app, Event.WITHDRAW, actor, now, note=note)
+    return app

@@ -1,0 +1,42 @@
+"""SLA arithmetic on tasks: time left, colour, human-readable durations (pure, given a calendar)."""
+
+from datetime import datetime, timedelta
+
+from permits.core.workdays import WorkCalendar
+
+ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
+DUE_SOON_SHARE = 0.25  # the last quarter of the bound
+DUE_SOON_MIN = timedelta(hours=2)
+
+
+def time_left(cal: WorkCalendar, now: datetime, due: datetime) -> timedelta:
+    """Working time until `due` (negative when overdue)."""
+    if now <= due:
+        return cal.working_time_between(now, due)
+    return -cal.working_time_between(due, now)
+
+
+def sla_state(cal: WorkCalendar, now: datetime, due: datetime, bound: timedelta) -> str:
+    left = time_left(cal, now, due)
+    if now > due:
+        return OVERDUE
+    if left <= max(bound * DUE_SOON_SHARE, DUE_SOON_MIN):
+        return DUE_SOON
+    return ON_TIME
+
+
+def humanize(duration: timedelta, day: timedelta) -> str:
+    """'2 hari 3 jam' in working days of length `day`; '45 menit' below an hour."""
+    seconds = int(abs(duration).total_seconds())
+    day_s = int(day.total_seconds())
+    days, rest = divmod(seconds, day_s)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} hari")
+    if hours:
+        parts.append(f"{hours} jam")
+    if not days and not hours:
+        parts.append(f"{minutes} menit")
+    return " ".join(parts)
