@@ -6,6 +6,7 @@ from permits.catalog.api import router as catalog_router
 from permits.core.api import install_error_handlers
 from permits.core.api import router as auth_router
 from permits.intake.api import router as intake_router
+from permits.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="SMART API",
@@ -17,3 +18,4 @@ install_error_handlers(api)
 api.add_router("", auth_router)
 api.add_router("", catalog_router)
 api.add_router("", intake_router)
+api.add_router("", workflow_router)

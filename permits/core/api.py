@@ -41,7 +41,12 @@ def error_body(code: str, message: str, message_en: str, fields=None, details=No
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "header")]
+    """("body", "payload", "applicant", "nik") -> "applicant.nik"; ("query", "limit") -> "limit"."""
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if len(parts) > 2 else parts[1:2]
+    elif parts[:1] and parts[0] in ("query", "path", "header", "cookie", "form", "file"):
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from permits.core.api import ErrorOut, officer_auth
 from permits.core.errors import Forbidden, NotFound
 from permits.core.roles import ROLES, has_role
+from permits.workflow.schemas import ApplicationTaskOut, RejectionOut, application_workflow_out
 
 from .selectors import application_get
 from .services import application_register
@@ -69,6 +70,12 @@ class ApplicationOut(Schema):
     applicant: ApplicantOut
     data: dict
     documents_received: list[str]
+    tasks: list[ApplicationTaskOut]
+    current_task: ApplicationTaskOut | None
+    survey_required: bool | None
+    return_items: list[str]
+    rejection: RejectionOut | None
+    paused_seconds: int
 
 
 def application_out(app) -> dict:
@@ -96,6 +103,7 @@ def application_out(app) -> dict:
         },
         "data": app.data,
         "documents_received": [d.requirement.code for d in app.documents.select_related("requirement")],
+        **application_workflow_out(app),
     }
 
 
@@ -135,7 +143,7 @@ def application_create(request, payload: ApplicationIn):
     response={200: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def application_detail(request, registration_number: str):
-    """One application with its state (any officer role)."""
+    """One application with its state, its tasks (oldest first) and the current one (any officer role)."""
     if not has_role(request.user, *ROLES):
         raise Forbidden()
     app = application_get(registration_number)

@@ -1,0 +1,109 @@
+"""How tasks look in the JSON API: shared by the tasks API and the application detail.
+
+Kept apart from api.py because the application detail (permits/intake/api.py) embeds these
+shapes while the workflow API answers with that detail: one module each way, no import cycle.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import Field
+
+from permits.intake.models import Application
+
+from .models import Task
+from .selectors import application_tasks, task_view
+from .sla import ON_TIME, OVERDUE
+
+SLA_DOC = "on_time / due_soon / overdue (finished tasks: whether they finished by due_at)"
+
+
+class TaskOut(Schema):
+    """A task in the caller's queue or as an action's answer."""
+
+    id: int
+    application: str = Field(description="registration number")
+    permit_type: str = Field(description="permit type code")
+    step: str = Field(description="step code")
+    step_name: str
+    kind: str
+    role: str
+    state: str = Field(description="open, claimed, done, skipped, returned, cancelled")
+    assignee: str | None = Field(description="username")
+    started_at: datetime
+    due_at: datetime
+    sla: str = Field(description=SLA_DOC)
+    time_left_seconds: int | None = Field(description="working time left; negative when overdue; null once finished")
+    version: int = Field(description="send it back with an action to refuse acting on a task changed meanwhile")
+
+
+class ApplicationTaskOut(Schema):
+    """A task in the application detail (the whole history, oldest first)."""
+
+    id: int
+    step: str
+    step_name: str
+    kind: str
+    role: str
+    state: str
+    assignee: str | None
+    started_at: datetime
+    due_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    sla: str = Field(description=SLA_DOC)
+    version: int
+
+
+class RejectionOut(Schema):
+    code: str
+    text: str
+    note: str
+
+
+def task_out(task: Task, now: datetime | None = None) -> dict:
+    """Every field of both task shapes (each schema keeps its own)."""
+    if task.is_active:
+        view = task_view(task, now)
+        sla, left = view.sla, int(view.left.total_seconds())
+    else:
+        sla, left = (OVERDUE if task.finished_at and task.finished_at > task.due_at else ON_TIME), None
+    return {
+        "id": task.pk,
+        "application": task.application.registration_number,
+        "permit_type": task.application.permit_type.code,
+        "step": task.step.code,
+        "step_name": task.step.name,
+        "kind": task.kind,
+        "role": task.role,
+        "state": task.state,
+        "assignee": task.assignee.get_username() if task.assignee else None,
+        "started_at": task.started_at,
+        "due_at": task.due_at,
+        "finished_at": task.finished_at,
+        "outcome": task.outcome,
+        "sla": sla,
+        "time_left_seconds": left,
+        "version": task.version,
+    }
+
+
+def application_workflow_out(app: Application, now: datetime | None = None) -> dict:
+    """The workflow part of the application detail: tasks, current task, pause and rejection figures."""
+    now = now or timezone.now()
+    tasks = application_tasks(app)
+    for task in tasks:
+        task.application = app  # already loaded: no query per task
+    current = next((t for t in tasks if t.is_active), None)
+    reason = app.rejection_reason
+    return {
+        "tasks": [task_out(t, now) for t in tasks],
+        "current_task": task_out(current, now) if current else None,
+        "survey_required": app.survey_required,
+        "return_items": list(app.return_items or []),
+        "rejection": (
+            {"code": reason.code, "text": reason.text, "note": app.rejection_note} if reason is not None else None
+        ),
+        "paused_seconds": app.paused_seconds,
+    }
