@@ -131,8 +131,6 @@ def application_detail(request, number: str):
     app = application_get(number)
     if app is None:
         raise Http404
-    return render(
-        request,
-        "intake/application.html",
-        {"app": app, "documents": app.documents.select_related("requirement")},
-    )
+    from permits.workflow.views import application_context  # the workflow app builds on intake
+
+    return render(request, "intake/application.html", application_context(request, app))

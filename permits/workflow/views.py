@@ -1,0 +1,587 @@
+"""Officers' pages: the work queue, a task with its step's form, and the actions on an application.
+
+Thin views: a permission check, the form read into a payload, one service call, then a redirect
+with a message (PRG), or the same page again with the engine's message, its field errors and the
+input kept. Who may do what is decided by the services; the pages only hide what would be refused.
+"""
+
+import datetime
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from permits.catalog.models import PermitType, RejectionReason, Step
+from permits.core.calendar import office_calendar
+from permits.core.errors import ServiceError
+from permits.core.money import rupiah
+from permits.core.roles import FRONTDESK, ROLES, has_role, user_roles
+from permits.intake.models import Application
+from permits.intake.selectors import application_get
+
+from . import forms, selectors, services
+from .models import Task
+from .sla import DUE_SOON, ON_TIME, OVERDUE, humanize
+from .transitions import ACTIVE, FINAL
+
+K = Step.Kind
+PAGE_SIZE = 50
+SLA_BADGES = {
+    ON_TIME: ("ok", _l("tepat waktu")),
+    DUE_SOON: ("warn", _l("segera jatuh tempo")),
+    OVERDUE: ("bad", _l("terlambat")),
+}
+ACTIONS = {
+    "application.register": _l("Didaftarkan di loket"),
+    "application.reset_pin": _l("PIN pelacakan diganti"),
+    "application.start": _l("Mulai diproses"),
+    "application.return": _l("Dikembalikan ke pemohon untuk perbaikan"),
+    "application.resubmit": _l("Perbaikan berkas diterima"),
+    "application.await_payment": _l("Menunggu pembayaran retribusi"),
+    "application.paid": _l("Retribusi dibayar"),
+    "application.approve": _l("Disetujui"),
+    "application.reject": _l("Ditolak"),
+    "application.issue_decree": _l("SK diterbitkan"),
+    "application.collect": _l("SK diambil"),
+    "application.withdraw": _l("Dicabut pemohon"),
+    "application.rework": _l("Dikembalikan ke langkah sebelumnya"),
+    "application.data": _l("Data objek diperbarui"),
+    "task.open": _l("Langkah dibuka"),
+    "task.skip": _l("Langkah dilewati"),
+    "task.claim": _l("Tugas diambil"),
+    "task.assign": _l("Tugas ditugaskan"),
+    "task.complete": _l("Langkah selesai"),
+    "survey.schedule": _l("Survei dijadwalkan"),
+    "decree.issue": _l("SK ditandatangani dan diterbitkan"),
+    "decree.revoke": _l("SK dicabut"),
+    "decree.handover": _l("SK diserahkan"),
+    "decree.download": _l("SK diunduh pemohon"),
+    "levy.skrd_issue": _l("SKRD diterbitkan, virtual account dibuka"),
+    "levy.skrd_cancel": _l("SKRD dibatalkan"),
+    "levy.bill_cancel": _l("Tagihan dibatalkan"),
+    "levy.bill_reissue": _l("Tagihan diterbitkan ulang"),
+    "levy.bill_expire": _l("Tagihan kedaluwarsa"),
+    "levy.payment_post": _l("Pembayaran diterima bank"),
+}
+_STATUS = dict(Application.Status.choices)
+_REWORKABLE = (Application.Status.IN_PROCESS, Application.Status.AWAITING_PAYMENT, Application.Status.APPROVED)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _require_officer(request) -> None:
+    if not user_roles(request.user):
+        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
+
+
+def _supervising(user) -> bool:
+    return has_role(user, *services.SUPERVISING)
+
+
+def _get_task(task_id: int) -> Task:
+    task = (
+        Task.objects.select_related("application__permit_type", "application__applicant", "step", "assignee")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404(_("Tugas tidak ditemukan."))
+    return task
+
+
+def _get_viewable_task(request, task_id: int) -> Task:
+    task = _get_task(task_id)
+    if not has_role(request.user, task.role, *services.SUPERVISING):
+        raise PermissionDenied(_("Tugas ini milik peran lain."))
+    return task
+
+
+def _get_application(number: str) -> Application:
+    app = application_get(number)
+    if app is None:
+        raise Http404(_("Permohonan tidak ditemukan."))
+    return app
+
+
+def _refuse(exc: ServiceError) -> None:
+    """Errors that are not about the input become the error pages."""
+    if exc.status == 403:
+        raise PermissionDenied(exc.message)
+    if exc.status == 404:
+        raise Http404(exc.message)
+
+
+def _next_url(request, default: str) -> str:
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _invalid(fields: dict[str, str]) -> ServiceError:
+    return ServiceError(
+        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=fields, status=422
+    )
+
+
+def _sla(view: selectors.TaskView) -> dict[str, str]:
+    """The colour badge and the time left; once overdue the badge itself says by how much."""
+    cls, label = SLA_BADGES[view.sla]
+    if view.sla == OVERDUE:  # "terlambat 2 jam"; just "terlambat" while no working time has passed since
+        return {"cls": cls, "badge": view.left_label if view.left < timedelta(0) else str(label), "left": ""}
+    return {"cls": cls, "badge": str(label), "left": view.left_label}
+
+
+def _bound_label(step: Step) -> str:
+    return f"{step.bound_value} {step.get_bound_unit_display()}"
+
+
+def _officers_by_role(roles) -> dict[str, list]:
+    """Active officers holding each of `roles` (for the assign forms)."""
+    found: dict[str, list] = {role: [] for role in roles}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=list(roles))
+        .prefetch_related("groups")
+        .distinct()
+        .order_by("username")
+    )
+    for user in users:
+        for group in user.groups.all():
+            if group.name in found:
+                found[group.name].append(user)
+    return found
+
+
+def _reasons(permit_type: PermitType) -> list[RejectionReason]:
+    """The permit type's rejection reasons, then the global ones (a type's own wins on a shared code)."""
+    rows = RejectionReason.objects.filter(Q(permit_type=permit_type) | Q(permit_type__isnull=True))
+    own = [r for r in rows if r.permit_type_id]
+    codes = {r.code for r in own}
+    return own + [r for r in rows if not r.permit_type_id and r.code not in codes]
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+# --- the work queue -----------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    """My tasks and my roles' unclaimed tasks, most urgent first (supervisors: the whole section)."""
+    _require_officer(request)
+    user = request.user
+    supervising = _supervising(user)
+    filters = {key: request.GET.get(key, "") for key in ("permit_type", "state", "role", "scope")}
+    if not supervising:
+        filters["scope"] = ""
+    tasks = selectors.task_queue(
+        user, permit_type=filters["permit_type"], state=filters["state"], scope=filters["scope"]
+    )
+    if filters["role"]:
+        tasks = tasks.filter(role=filters["role"])
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    officers = _officers_by_role({t.role for t in page}) if supervising else {}
+    now = timezone.now()
+    rows = []
+    for task in page:
+        view = selectors.task_view(task, now)
+        rows.append(
+            {
+                "t": task,
+                "sla": _sla(view),
+                "can_claim": task.state == Task.State.OPEN and has_role(user, task.role),
+                "officers": officers.get(task.role, []),
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    roles = user_roles(user)
+    return render(
+        request,
+        "workflow/queue.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "filters": filters,
+            "supervising": supervising,
+            "permit_types": PermitType.objects.filter(active=True),
+            "states": [(Task.State.OPEN, _("Belum diambil")), (Task.State.CLAIMED, _("Sedang dikerjakan"))],
+            "role_choices": [(r, label) for r, label in ROLES.items() if supervising or r in roles],
+            "here": request.get_full_path(),
+        },
+    )
+
+
+# --- the task page ------------------------------------------------------------------------------
+
+
+def _complete_defaults(task: Task, app: Application) -> dict[str, str]:
+    """What the step's form starts with: the data entered so far, the planned visit, the levy due."""
+    if task.kind == K.DATA_ENTRY:
+        return {f"data.{k}": "" if v is None else str(v) for k, v in (app.data or {}).items()}
+    if task.kind == K.SURVEY:
+        return {"visit_date": (task.payload.get("schedule") or {}).get("visit_date") or ""}
+    if task.kind == K.PAYMENT:
+        total = _assessed_total(app)
+        return {"amount": total or ""}
+    if task.kind == K.HANDOVER:
+        return {"relation": "holder"}
+    return {}
+
+
+def _assessed_total(app: Application) -> str | None:
+    payload = (
+        Task.objects.filter(application=app, kind=K.LEVY_ASSESSMENT, state=Task.State.DONE)
+        .order_by("-finished_at")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return (payload or {}).get("total")
+
+
+def task_context(request, task: Task, *, form: str = "", error: ServiceError | None = None, values=None, **extra):
+    app = task.application
+    user = request.user
+    active = task.is_active and app.status in ACTIVE
+    may_act = active and services._may_act(user, task)
+    can_work = may_act and (task.state == Task.State.CLAIMED or _supervising(user))
+    view = selectors.task_view(task)
+    err = {form: error.fields} if error else {}
+    val = {"complete": _complete_defaults(task, app)}
+    if form:
+        val[form] = values or {}
+    done = [
+        {"t": t, "outcome": str(forms.OUTCOMES.get(t.outcome, t.outcome)), "rows": forms.payload_rows(t.payload)}
+        for t in selectors.application_tasks(app)
+        if t.pk != task.pk and t.state == Task.State.DONE
+    ]
+    assessed = _assessed_total(app) if task.kind == K.PAYMENT else None
+    return {
+        "task": task,
+        "app": app,
+        "documents": app.documents.select_related("requirement"),
+        "data_fields": list(app.permit_type.data_fields.all()),
+        "bound_label": _bound_label(task.step),
+        "sla": _sla(view),
+        "can_claim": active and task.state == Task.State.OPEN and has_role(user, task.role),
+        "can_assign": active and _supervising(user),
+        "officers": _officers_by_role([task.role]).get(task.role, []) if active and _supervising(user) else [],
+        "can_work": can_work,
+        "survey_decided_here": app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION,
+        "schedule": task.payload.get("schedule"),
+        "reasons": _reasons(app.permit_type) if can_work else [],
+        "measure_rows": [str(i) for i in range(forms.MEASUREMENT_ROWS)],
+        "levy_rows": [str(i) for i in range(forms.LEVY_ROWS)],
+        "assessed_total": assessed,
+        "assessed_total_label": rupiah(assessed) if assessed else "",
+        "yes_no": [("true", _("Ya")), ("false", _("Tidak"))],
+        "pass_fail": [("pass", _("Sesuai")), ("fail", _("Tidak sesuai"))],
+        "approve_reject": [("approve", _("Setujui")), ("reject", _("Tolak"))],
+        "holder_rep": [("holder", _("Pemegang izin sendiri")), ("representative", _("Kuasa (perwakilan)"))],
+        "result_rows": forms.payload_rows(task.payload) if not task.is_active else [],
+        "outcome": str(forms.OUTCOMES.get(task.outcome, task.outcome)),
+        "done": done,
+        "form": form,
+        "error": error,
+        "err": err,
+        "val": val,
+        "today": timezone.localdate().isoformat(),
+        **extra,
+    }
+
+
+def _task_page(request, task: Task, *, status: int = 200, **kwargs):
+    return render(request, "workflow/task.html", task_context(request, task, **kwargs), status=status)
+
+
+def _task_error(request, task_id: int, exc: ServiceError, form: str, fields: dict | None = None):
+    """The task page again (fresh from the database) with the refusal and the officer's input."""
+    _refuse(exc)
+    if fields is not None:
+        exc.fields = fields
+    task = _get_viewable_task(request, task_id)
+    return _task_page(request, task, status=exc.status, form=form, error=exc, values=request.POST.dict())
+
+
+@login_required
+def task_detail(request, task_id: int):
+    return _task_page(request, _get_viewable_task(request, task_id))
+
+
+@login_required
+@require_POST
+def task_claim(request, task_id: int):
+    task = _get_viewable_task(request, task_id)
+    try:
+        services.task_claim(actor=request.user, task_id=task.pk)
+    except ServiceError as exc:
+        return _task_error(request, task.pk, exc, "claim")
+    messages.success(request, _("Tugas %(step)s untuk %(no)s sudah Anda ambil.") % _names(task))
+    return redirect("workflow:task", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_assign(request, task_id: int):
+    task = _get_viewable_task(request, task_id)
+    raw = request.POST.get("assignee", "")
+    assignee = get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
+    try:
+        services.task_assign(actor=request.user, task_id=task.pk, assignee=assignee)
+    except ServiceError as exc:
+        return _task_error(request, task.pk, exc, "assign")
+    messages.success(
+        request, _("%(no)s: %(step)s ditugaskan kepada %(who)s.") % {**_names(task), "who": _who(assignee)}
+    )
+    return redirect(_next_url(request, reverse("workflow:task", args=[task.pk])))
+
+
+@login_required
+@require_POST
+def task_schedule(request, task_id: int):
+    task = _get_viewable_task(request, task_id)
+    payload = {"visit_date": request.POST.get("visit_date", ""), "note": request.POST.get("note", "")}
+    try:
+        services.task_schedule_survey(actor=request.user, task_id=task.pk, payload=payload, version=_version(request))
+    except ServiceError as exc:
+        return _task_error(request, task.pk, exc, "schedule")
+    messages.success(request, _("Survei dijadwalkan pada %(date)s.") % {"date": payload["visit_date"]})
+    return redirect("workflow:task", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_complete(request, task_id: int):
+    task = _get_viewable_task(request, task_id)
+    post = request.POST
+    if task.kind == K.LEVY_ASSESSMENT and "preview" in post:  # "compute the total" without JavaScript
+        return _task_page(request, task, form="complete", values=post.dict(), levy_total=forms.levy_total(post))
+    payload, early = forms.completion_payload(task.kind, post, task.application.permit_type.data_fields.all())
+    try:
+        if early:
+            raise _invalid(early)
+        services.task_complete(
+            actor=request.user,
+            task_id=task.pk,
+            payload=payload,
+            notes=post.get("notes", "").strip(),
+            version=_version(request),
+        )
+    except ServiceError as exc:
+        return _task_error(request, task.pk, exc, "complete", forms.form_errors(task.kind, post, exc.fields))
+    app = Application.objects.get(pk=task.application_id)
+    nxt = selectors.current_task(app)
+    message = _("Langkah %(step)s untuk %(no)s selesai.") % _names(task)
+    if nxt is not None:
+        message += " " + _("Berikutnya: %(step)s.") % {"step": nxt.step.name}
+    else:
+        message += " " + _("Status permohonan: %(status)s.") % {"status": app.get_status_display()}
+    messages.success(request, message)
+    return redirect("workflow:queue")
+
+
+@login_required
+@require_POST
+def task_return(request, task_id: int):
+    task = _get_viewable_task(request, task_id)
+    items = [line.strip() for line in request.POST.get("items", "").splitlines() if line.strip()]
+    try:
+        services.task_return(
+            actor=request.user,
+            task_id=task.pk,
+            items=items,
+            note=request.POST.get("note", "").strip(),
+            version=_version(request),
+        )
+    except ServiceError as exc:
+        return _task_error(request, task.pk, exc, "return")
+    messages.success(request, _("Berkas dikembalikan ke pemohon. Waktu layanan dijeda sampai perbaikan diterima."))
+    return redirect("intake:application", number=task.application.registration_number)
+
+
+@login_required
+@require_POST
+def task_reject(request, task_id: int):
+    task = _get_viewable_task(request, task_id)
+    try:
+        services.task_reject(
+            actor=request.user,
+            task_id=task.pk,
+            reason_code=request.POST.get("reason_code", ""),
+            text=request.POST.get("text", "").strip(),
+            version=_version(request),
+        )
+    except ServiceError as exc:
+        return _task_error(request, task.pk, exc, "reject")
+    messages.success(request, _("Permohonan %(no)s ditolak.") % _names(task))
+    return redirect("intake:application", number=task.application.registration_number)
+
+
+def _names(task: Task) -> dict[str, str]:
+    return {"step": task.step.name, "no": task.application.registration_number}
+
+
+# --- the application page (rendered for intake:application) --------------------------------------
+
+
+def _event_row(event, steps: dict[str, str], day: timedelta) -> dict:
+    before, after = event.before or {}, event.after or {}
+    details = []
+    if after.get("step"):
+        details.append(steps.get(after["step"], after["step"]))
+    if "status" in after and before.get("status"):
+        details.append(f"{_STATUS.get(before['status'], before['status'])} → {_STATUS.get(after['status'])}")
+    if after.get("outcome"):
+        details.append(str(forms.OUTCOMES.get(after["outcome"], after["outcome"])))
+    if after.get("assignee") and event.action in ("task.assign", "task.claim", "task.open"):
+        details.append(_("petugas: %(who)s") % {"who": after["assignee"]})
+    if event.action == "task.open" and after.get("due_at"):
+        due = timezone.localtime(datetime.datetime.fromisoformat(after["due_at"]))
+        details.append(_("batas %(due)s") % {"due": due.strftime("%d/%m/%Y %H:%M")})
+    if event.action == "survey.schedule" and after.get("visit_date"):
+        details.append(_("kunjungan %(date)s") % {"date": after["visit_date"]})
+    if after.get("reason_text"):
+        details.append(after["reason_text"])
+    if after.get("items"):
+        details.append("; ".join(after["items"]))
+    if after.get("paused_seconds"):
+        details.append(_("dijeda %(d)s") % {"d": humanize(timedelta(seconds=after["paused_seconds"]), day)})
+    actor = _who(event.actor) or event.actor_label or _("sistem")
+    return {
+        "at": event.at,
+        "actor": actor,
+        "action": str(ACTIONS.get(event.action, event.action)),
+        "detail": " · ".join(details),
+        "note": event.note,
+    }
+
+
+def application_context(request, app: Application, *, form: str = "", error=None, values=None) -> dict:
+    """Everything the officers' application page shows: data, progress against the clock, history."""
+    user = request.user
+    now = timezone.now()
+    cal = office_calendar()
+    day = cal.day_length()
+    current = selectors.current_task(app)
+    current_row = None
+    if current is not None:
+        view = selectors.task_view(current, now)
+        current_row = {"t": current, "sla": _sla(view)}
+    step_times = []
+    for row in selectors.application_step_times(app, now):
+        share = row.spent / row.bound if row.bound else 0
+        step_times.append(
+            {
+                "row": row,
+                "spent": humanize(row.spent, day),
+                "bound": humanize(row.bound, day),
+                "pct": min(100, round(share * 100)),
+                "skipped": row.state == Task.State.SKIPPED,
+            }
+        )
+    pauses = []
+    for pause in selectors.application_pauses(app):
+        running = pause.ended_at is None
+        length = (
+            cal.working_time_between(pause.started_at, now)
+            if running
+            else timedelta(seconds=pause.working_seconds or 0)
+        )
+        pauses.append({"p": pause, "length": humanize(length, day), "running": running})
+    steps = list(Step.objects.filter(permit_type=app.permit_type_id).order_by("order"))
+    names = {s.code: s.name for s in steps}
+    frontdesk = has_role(user, FRONTDESK, *services.SUPERVISING)
+    can_rework = _supervising(user) and current is not None and app.status in _REWORKABLE
+    return {
+        "app": app,
+        "documents": app.documents.select_related("requirement"),
+        "current": current_row,
+        "can_open_current": current is not None and has_role(user, current.role, *services.SUPERVISING),
+        "paused": humanize(timedelta(seconds=app.paused_seconds), day),
+        "step_times": step_times,
+        "pauses": pauses,
+        "timeline": [_event_row(e, names, day) for e in selectors.application_timeline(app)],
+        "can_rework": can_rework,
+        "rework_steps": [s for s in steps if current and s.order < current.step.order] if can_rework else [],
+        "can_resubmit": frontdesk and app.status == Application.Status.RETURNED,
+        "can_withdraw": frontdesk and app.status not in FINAL,
+        "form": form,
+        "error": error,
+        "err": {form: error.fields} if error else {},
+        "val": {form: values or {}},
+    }
+
+
+def _application_action(request, number: str, form: str, call, success: str):
+    app = _get_application(number)
+    try:
+        call(app)
+    except ServiceError as exc:
+        _refuse(exc)
+        app = _get_application(number)
+        ctx = application_context(request, app, form=form, error=exc, values=request.POST.dict())
+        return render(request, "intake/application.html", ctx, status=exc.status)
+    messages.success(request, success)
+    return redirect("intake:application", number=number)
+
+
+@login_required
+@require_POST
+def application_rework(request, number: str):
+    def call(app):
+        services.application_rework(
+            actor=request.user,
+            application_id=app.pk,
+            step_code=request.POST.get("step", ""),
+            note=request.POST.get("note", ""),
+        )
+
+    return _application_action(request, number, "rework", call, _("Berkas dikembalikan ke langkah yang dipilih."))
+
+
+@login_required
+@require_POST
+def application_resubmit(request, number: str):
+    def call(app):
+        services.application_resubmit(actor=request.user, application_id=app.pk, note=request.POST.get("note", ""))
+
+    return _application_action(
+        request,
+        number,
+        "resubmit",
+        call,
+        _("Perbaikan berkas diterima; proses dilanjutkan dan jam layanan berjalan lagi."),
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, number: str):
+    def call(app):
+        services.application_withdraw(actor=request.user, application_id=app.pk, note=request.POST.get("note", ""))
+
+    return _application_action(request, number, "withdraw", call, _("Permohonan dicabut."))
