@@ -1,11 +1,13 @@
-"""Load the demo data once: catalogue, one user per role, sample applications, and
-var/demo-applications.json listing each application's number, PIN and state.
+"""Load the demo data once: catalogue, one user per role, sample applications at every status and
+step kind (permits.workflow.demo), and var/demo-applications.json listing each application's
+number, PIN, state, current step and what it shows.
 
 Never run in production: it refuses when DEBUG is off unless --force is given (the demo users'
 shared password would be a hole in a real office).
 """
 
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,11 +17,16 @@ from django.db import transaction
 
 from permits.catalog.demo import catalog_load_demo
 from permits.core.models import Sequence
-from permits.core.roles import ADMIN, FRONTDESK, ROLES
-from permits.intake.demo import demo_applications_create
+from permits.core.roles import ADMIN, ROLES
+from permits.levies.demo import levies_load_demo
+from permits.workflow.demo import demo_walk
 
 MARKER = "demo-data-loaded"
-DEMO_FILE = settings.VAR_DIR / "demo-applications.json"
+
+
+def demo_file() -> Path:
+    """Where the list of demo applications goes (read at run time: tests point VAR_DIR elsewhere)."""
+    return Path(settings.VAR_DIR) / "demo-applications.json"
 
 
 def demo_users_create(password: str) -> dict:
@@ -48,18 +55,22 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development only (DEBUG is off); use --force to insist.")
+        path = demo_file()
         if Sequence.objects.filter(key=MARKER).exists() and not force:
-            self.stdout.write(f"Data demo sudah dimuat sebelumnya ({DEMO_FILE}).")
+            self.stdout.write(f"Data demo sudah dimuat sebelumnya ({path}).")
             return
         with transaction.atomic():
             n_types = catalog_load_demo()
+            levies_load_demo()
             users = demo_users_create(settings.DEMO_PASSWORD)
-            entries = demo_applications_create(users[FRONTDESK])
+            entries = demo_walk(users)
             Sequence.objects.update_or_create(key=MARKER, defaults={"value": 1})
-        DEMO_FILE.write_text(json.dumps({"applications": entries}, indent=2, ensure_ascii=False) + "\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"applications": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        overdue = sum(1 for e in entries if e["overdue"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo dimuat: {n_types} jenis izin, {len(users)} pengguna, "
-                f"{len(entries)} permohonan -> {DEMO_FILE}"
+                f"{len(entries)} permohonan ({overdue} terlambat) -> {path}"
             )
         )
