@@ -86,7 +86,11 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["permit_type", "status"])]
+        indexes = [
+            models.Index(fields=["permit_type", "status"]),
+            # the portal's estimate reads the newest completions of one permit type
+            models.Index(fields=["permit_type", "status", "finished_at"], name="app_type_status_finished_idx"),
+        ]
         verbose_name = "permohonan"
         verbose_name_plural = "permohonan"
 

@@ -6,4 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("lacak/", views.track, name="track"),
     path("lacak/<str:number>/", views.track, name="track_number"),
+    path("lacak/<str:number>/selesai/", views.track_forget, name="track_forget"),
+    path("layanan/", views.services, name="services"),
+    path("layanan/<slug:code>/", views.service_detail, name="service_detail"),
 ]

@@ -1,17 +1,90 @@
-"""Public pages: track an application with its number and PIN."""
+"""Public pages: track an application with its number and PIN; the published service standards.
 
-from django.shortcuts import render
+Tracking works without JavaScript: the receipt's QR opens /lacak/<number>/ with the number filled
+in, the PIN is posted (never put in a URL), and a right PIN opens the application for this browser
+session for a while, so a reload or the language switch shows it again without asking the PIN.
+"""
 
-from .selectors import application_for_tracking
+import time
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from permits.catalog.selectors import permit_type_get, permit_type_list
+from permits.core.errors import ServiceError
+
+from .selectors import application_by_grant, normalize_number
+from .services import TrackingThrottled, tracking_open
+from .throttle import client_ip
+from .tracking import desk_label, status_name, tracking_view
+
+GRANTS_KEY = "portal_tracking"
+GRANT_SECONDS = 30 * 60
+MAX_GRANTS = 5
 
 
+def _grant(request, app) -> None:
+    grants = {n: g for n, g in request.session.get(GRANTS_KEY, {}).items() if g[0] > time.time()}
+    grants[app.registration_number] = [time.time() + GRANT_SECONDS, app.pin_hash[:16]]
+    request.session[GRANTS_KEY] = dict(sorted(grants.items(), key=lambda item: item[1][0])[-MAX_GRANTS:])
+
+
+def _granted(request, number: str):
+    grant = request.session.get(GRANTS_KEY, {}).get(number)
+    if not grant or grant[0] <= time.time():
+        return None
+    return application_by_grant(number, grant[1])
+
+
+def _result(request, app, status: int = 200):
+    ctx = {"view": tracking_view(app), "status_name": status_name(app.status), "number": app.registration_number}
+    return render(request, "portal/track.html", ctx, status=status)
+
+
+@never_cache
 def track(request, number: str = ""):
-    number = (request.POST.get("number") or number or request.GET.get("no") or "").strip()
-    ctx = {"number": number}
-    if request.method == "POST":
-        app = application_for_tracking(number, request.POST.get("pin", ""))
-        if app is None:
-            ctx["not_found"] = True
-            return render(request, "portal/track.html", ctx, status=404)
-        ctx["app"] = app
-    return render(request, "portal/track.html", ctx)
+    number = normalize_number(request.POST.get("number") or number or request.GET.get("no") or "")
+    if request.method != "POST":
+        app = _granted(request, number) if number else None
+        if app is not None:
+            return _result(request, app)
+        return render(request, "portal/track.html", {"number": number})
+    try:
+        app = tracking_open(client_ip=client_ip(request), registration_number=number, pin=request.POST.get("pin", ""))
+    except ServiceError as exc:
+        response = render(request, "portal/track.html", {"number": number, "error": exc}, status=exc.status)
+        if isinstance(exc, TrackingThrottled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    _grant(request, app)
+    # The language switch (base.html) returns to request.get_full_path(): point it at the number's
+    # own page, which this session may now open, instead of the bare form.
+    request.path = reverse("portal:track_number", args=[app.registration_number])
+    return _result(request, app)
+
+
+@require_POST
+def track_forget(request, number: str):
+    """Close the application on this browser (a shared phone, a kiosk)."""
+    grants = request.session.get(GRANTS_KEY, {})
+    if grants.pop(normalize_number(number), None) is not None:
+        request.session[GRANTS_KEY] = grants
+    return redirect("portal:track")
+
+
+def services(request):
+    """The office's permit types, each with its published service standard."""
+    return render(request, "portal/services.html", {"permit_types": permit_type_list()})
+
+
+def service_detail(request, code: str):
+    """One permit type's service standard: requirements, procedure, time, fees, legal basis."""
+    permit_type = permit_type_get(code)
+    if permit_type is None:
+        raise Http404
+    steps = [{"step": s, "desk": desk_label(s.role)} for s in permit_type.steps.all()]
+    ctx = {"pt": permit_type, "steps": steps, "description": permit_type.tr("description")}
+    return render(request, "portal/service_detail.html", ctx)

@@ -1,0 +1,71 @@
+"""Opening an application for the public: PIN check behind the throttle (used by the page and the API).
+
+Nothing here writes to the database; the throttle's counters live in the cache.
+"""
+
+from permits.core.errors import ServiceError
+from permits.intake.models import Application
+
+from . import throttle
+from .selectors import application_for_tracking, normalize_number
+
+NOT_FOUND_MESSAGE = "Nomor pendaftaran atau PIN tidak cocok. Periksa lagi tanda terima Anda."
+NOT_FOUND_MESSAGE_EN = "The registration number or PIN does not match. Check your receipt."
+
+
+class TrackingNotFound(ServiceError):
+    """Unknown number or wrong PIN: deliberately one and the same answer."""
+
+    def __init__(self):
+        super().__init__("not_found", NOT_FOUND_MESSAGE, NOT_FOUND_MESSAGE_EN, status=404)
+
+
+class TrackingThrottled(ServiceError):
+    """Too many failed lookups from this client, or for this number (locked even for the right PIN)."""
+
+    def __init__(self, verdict: throttle.Verdict):
+        minutes = max(1, -(-verdict.retry_after // 60))
+        if verdict.scope == "number":
+            message = (
+                f"Terlalu banyak percobaan PIN yang salah untuk nomor ini. Demi keamanan, nomor ini dikunci "
+                f"selama {minutes} menit: selama itu PIN yang benar pun belum dapat dipakai. Coba lagi nanti, "
+                f"atau hubungi loket bila PIN Anda hilang."
+            )
+            message_en = (
+                f"Too many wrong PINs for this number. For safety it is locked for {minutes} minutes: until "
+                f"then even the right PIN is refused. Try again later, or ask the front desk if you lost the PIN."
+            )
+        else:
+            message = (
+                "Terlalu banyak percobaan yang gagal dari perangkat atau jaringan Anda. "
+                f"Coba lagi dalam {minutes} menit."
+            )
+            message_en = f"Too many failed attempts from your device or network. Try again in {minutes} minutes."
+        super().__init__(
+            "throttled",
+            message,
+            message_en,
+            status=429,
+            details={"retry_after": verdict.retry_after, "scope": verdict.scope},
+        )
+        self.retry_after = verdict.retry_after
+
+
+def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Application:
+    """The application for a public lookup, or TrackingThrottled (429) / TrackingNotFound (404).
+
+    The throttle is asked first, so a locked number stays locked for the right PIN too; every
+    failure is counted per client and per number and logged (without the PIN).
+    """
+    number = normalize_number(registration_number)
+    if not number or not (pin or "").strip():
+        raise TrackingNotFound()  # no guess was made: nothing to count
+    verdict = throttle.tracking_check(client_ip, number)
+    if not verdict.allowed:
+        raise TrackingThrottled(verdict)
+    app = application_for_tracking(number, pin)
+    if app is None:
+        throttle.tracking_failed(client_ip, number)
+        raise TrackingNotFound()
+    throttle.tracking_succeeded(number)
+    return app

@@ -1,0 +1,168 @@
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from permits.catalog.models import PermitType
+from permits.conftest import VALID_APPLICANT, make_permit_type
+from permits.intake.pins import pin_hash
+from permits.workflow import services as wf
+
+from .conftest import MONDAY, PIN, active
+
+pytestmark = pytest.mark.django_db
+WRONG = "000000" if PIN != "000000" else "111111"
+LIMIT = 100 * 1024
+
+
+def post(client, number, pin=PIN, url="/lacak/", **extra):
+    return client.post(url, {"number": number, "pin": pin}, **extra)
+
+
+def page_weight(client, html: str) -> int:
+    """Bytes a first visit downloads: the HTML plus every stylesheet, script and image it links."""
+    total = len(html.encode())
+    for url in re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html) + re.findall(
+        r'<(?:img|script)[^>]+src="([^"]+)"', html
+    ):
+        path = finders.find(url.split("/static/", 1)[1])
+        assert path, url
+        with open(path, "rb") as fh:
+            total += len(fh.read())
+    return total
+
+
+def test_qr_link_opens_the_form_with_the_number_filled_in_and_asks_for_the_pin(client, tracked):
+    res = client.get(f"/lacak/{tracked.registration_number}/")
+    html = res.content.decode()
+    assert res.status_code == 200
+    assert f'value="{tracked.registration_number}"' in html and 'name="pin"' in html
+    assert "Posisi berkas" not in html  # nothing shown before the PIN
+
+
+def test_right_pin_shows_the_status_and_keeps_the_pin_out_of_every_url(client, officers, tracked):
+    wf.task_return(actor=officers["verifier"], task_id=active(tracked).pk, items=["Gambar denah"], now=MONDAY)
+    res = post(client, tracked.registration_number, url=f"/lacak/{tracked.registration_number}/")
+    html = res.content.decode()
+    assert res.status_code == 200 and res["Cache-Control"].startswith("max-age=0")
+    assert "Dikembalikan: lengkapi berkas" in html and "Gambar denah" in html
+    assert "Dikembalikan untuk perbaikan" in html and "Janji selesai" in html and "7 Desember 2026" in html
+    assert PIN not in html  # neither in links, forms nor text
+    assert "<script" not in html  # works without JavaScript
+
+
+def test_wrong_pin_and_unknown_number_render_the_same_answer(client, tracked):
+    wrong = post(client, tracked.registration_number, WRONG)
+    unknown = post(client, "2026-999999", PIN)
+    assert wrong.status_code == unknown.status_code == 404
+
+    def error(res):
+        return re.search(r'<div class="errors" role="alert"[^>]*>(.*?)</div>', res.content.decode()).group(1)
+
+    assert error(wrong) == error(unknown) == "Nomor pendaftaran atau PIN tidak cocok. Periksa lagi tanda terima Anda."
+
+
+def test_session_reopens_the_application_without_the_pin_until_closed(client, tracked):
+    number = tracked.registration_number
+    post(client, number)
+    assert "Posisi berkas" in client.get(f"/lacak/{number}/").content.decode()
+    res = client.post(f"/lacak/{number}/selesai/")
+    assert res.status_code == 302 and res["Location"] == "/lacak/"
+    assert "Posisi berkas" not in client.get(f"/lacak/{number}/").content.decode()
+
+
+def test_a_new_pin_closes_sessions_opened_with_the_old_one(client, tracked):
+    number = tracked.registration_number
+    post(client, number)
+    tracked.pin_hash = pin_hash(number, "123123")
+    tracked.save(update_fields=["pin_hash"])
+    assert "Posisi berkas" not in client.get(f"/lacak/{number}/").content.decode()
+
+
+def test_language_switch_keeps_the_application_open_in_english(client, tracked):
+    html = post(client, tracked.registration_number).content.decode()
+    target = re.search(r'name="next" value="([^"]+)"', html).group(1)
+    assert target == f"/lacak/{tracked.registration_number}/"
+    res = client.post("/i18n/setlang/", {"language": "en", "next": target})
+    english = client.get(res["Location"]).content.decode()
+    assert "File received, waiting for verification" in english and "Where the file is" in english
+    assert "Verification team" in english and 'lang="en"' in english
+
+
+def test_locked_number_page_says_even_the_right_pin_waits(client, tracked):
+    for _ in range(5):
+        post(client, tracked.registration_number, WRONG)
+    res = post(client, tracked.registration_number, PIN)
+    assert res.status_code == 429 and int(res["Retry-After"]) > 0
+    assert "PIN yang benar pun" in res.content.decode()
+
+
+def test_pages_weigh_under_100_kb_with_their_stylesheets(client, officers, tracked):
+    form = client.get(f"/lacak/{tracked.registration_number}/").content.decode()
+    wf.task_claim(actor=officers["verifier"], task_id=active(tracked).pk, now=MONDAY)
+    result = post(client, tracked.registration_number).content.decode()
+    services = client.get("/layanan/TEST/").content.decode()
+    for html in (form, result, services):
+        assert 'rel="stylesheet"' in html  # the measurement includes the CSS
+        assert page_weight(client, html) < LIMIT
+
+
+def test_every_form_field_has_a_label(client, tracked):
+    html = client.get("/lacak/").content.decode()
+    fields = re.findall(r'<input(?![^>]*type="hidden")[^>]*id="([^"]+)"', html)
+    assert set(fields) == {"t-number", "t-pin"}
+    for field in fields:
+        assert f'<label for="{field}">' in html
+
+
+def test_page_shows_no_personal_data_or_officer_names(client, officers, tracked):
+    wf.task_claim(actor=officers["verifier"], task_id=active(tracked).pk, now=MONDAY)
+    html = post(client, tracked.registration_number).content.decode()
+    for value in [VALID_APPLICANT[k] for k in ("name", "nik", "email", "address")]:
+        assert value not in html
+    for officer in officers.values():
+        assert officer.username not in html
+    assert "S.N." in html
+
+
+# --- service standards ----------------------------------------------------------------------------
+
+
+def test_service_list_shows_every_active_permit_type(client, db):
+    make_permit_type("PBG")
+    make_permit_type("FREE", has_levy=False, survey_policy="never")
+    PermitType.objects.filter(code="FREE").update(is_sample=True)
+    make_permit_type("OLD")
+    PermitType.objects.filter(code="OLD").update(active=False)
+    html = client.get("/layanan/").content.decode()
+    assert "Izin Uji PBG" in html and "Izin Uji FREE" in html and "Izin Uji OLD" not in html
+    assert "/layanan/PBG/" in html and "data contoh" in html
+
+
+def test_service_detail_publishes_requirements_procedure_time_fees_and_legal_basis(client, db):
+    pt = make_permit_type("PBG")
+    pt.legal_basis = "Peraturan Daerah Kota Contoh Nomor 1 Tahun 2024"
+    pt.save()
+    html = client.get("/layanan/PBG/").content.decode()
+    assert "KTP pemohon" in html and "Sertifikat tanah" in html and "Bila dikuasakan" in html
+    assert "Verifikasi" in html and "Tim Verifikasi" in html and "paling lama 4 jam kerja" in html
+    assert "10 hari kerja" in html and "Dikenakan retribusi sesuai Peraturan Daerah" in html
+    assert "Peraturan Daerah Kota Contoh Nomor 1 Tahun 2024" in html and "data contoh" not in html
+
+
+def test_free_sample_permit_type_says_free_and_sample(client, db):
+    make_permit_type("FREE", has_levy=False, survey_policy="never")
+    PermitType.objects.filter(code="FREE").update(is_sample=True)
+    html = client.get("/layanan/FREE/").content.decode()
+    assert "Gratis" in html and "data contoh" in html and "retribusi sesuai" not in html
+
+
+def test_unknown_or_inactive_permit_type_is_not_found(client, db):
+    make_permit_type("OLD")
+    PermitType.objects.filter(code="OLD").update(active=False)
+    assert client.get("/layanan/NOPE/").status_code == 404
+    assert client.get("/layanan/OLD/").status_code == 404
+
+
+def test_public_menu_links_the_service_standards(client, db):
+    assert 'href="/layanan/"' in client.get("/lacak/").content.decode()
