@@ -1,6 +1,7 @@
 """Front-desk intake: the completeness gate, registration numbers, PINs. Every change is audited."""
 
 import datetime
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +30,8 @@ class Registration:
     pin: str  # shown once, on the receipt; only its keyed hash is stored
 
 
-def _clean_applicant(raw: dict) -> tuple[dict, dict[str, str]]:
+def applicant_clean(raw: dict) -> tuple[dict, dict[str, str]]:
+    """Validate and normalise applicant data (also used by online pre-registration): (clean, errors)."""
     errors: dict[str, str] = {}
     out: dict = {}
     kind = (raw.get("kind") or "person").strip()
@@ -121,7 +123,7 @@ def application_register(
             fields={"permit_type": "Jenis izin tidak dikenal."},
             status=422,
         )
-    applicant_clean, errors = _clean_applicant(applicant or {})
+    applicant_data, errors = applicant_clean(applicant or {})
     data_clean, data_errors = validate_object_data(list(permit_type.data_fields.all()), data or {})
     errors.update({f"data.{k}": v for k, v in data_errors.items()})
     known = {r.code for r in permit_type.requirements.all()}
@@ -164,7 +166,7 @@ def application_register(
             status=422,
             details={"missing": missing, "missing_names": [names[c] for c in missing]},
         )
-    return _register(officer, permit_type, applicant_clean, data_clean, documents_received, files, now)
+    return _register(officer, permit_type, applicant_data, data_clean, documents_received, files, now)
 
 
 @transaction.atomic
@@ -191,7 +193,9 @@ def _register(officer, permit_type, applicant_clean, data_clean, documents_recei
         doc = ReceivedDocument(application=application, requirement=requirements[code], received_at=now)
         if upload is not None:
             doc.content_type = getattr(upload, "content_type", "") or ""
-            doc.file.save(upload.name, upload, save=False)
+            # never the client's file name on disk: a random name with the sniffed extension
+            ext = {v: k for k, v in CONTENT_TYPES.items()}.get(doc.content_type, "bin")
+            doc.file.save(f"{secrets.token_hex(12)}.{ext}", upload, save=False)
         doc.save()
     audit_record(
         actor=officer,
@@ -206,6 +210,9 @@ def _register(officer, permit_type, applicant_clean, data_clean, documents_recei
         },
         at=now,
     )
+    from permits.notifications.events import notify_registered  # the receipt by SMS/WhatsApp/email, no PIN
+
+    notify_registered(application, now=now)
     _after_register(application, officer, now)
     return Registration(application=application, pin=pin)
 
