@@ -1,0 +1,353 @@
+"""Tariffs, levy assessments (SKRD) with their lines, bills with virtual accounts, payments, the
+record of every call the bank made, and the bank's statement lines for reconciliation.
+
+Money is whole rupiah in DecimalField(max_digits=15, decimal_places=0): no float anywhere.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from permits.catalog.models import PermitType
+from permits.intake.models import Application
+
+from . import tariffs
+
+MONEY = {"max_digits": 15, "decimal_places": 0}
+
+
+class TariffRule(models.Model):
+    """One version of a permit type's levy tariff, in force from a date (a regulation's change).
+
+    A rule that an assessment used must not change: make a new version with a later
+    `effective_from` instead. Assessments also keep a snapshot of the rule they used.
+    """
+
+    class Rounding(models.TextChoices):
+        UP = "up", "Dibulatkan ke atas / up"
+        HALF_UP = "half_up", "Dibulatkan terdekat / nearest"
+        DOWN = "down", "Dibulatkan ke bawah / down"
+
+    permit_type = models.ForeignKey(PermitType, on_delete=models.PROTECT, related_name="tariff_rules")
+    version = models.CharField(max_length=40, help_text="mis. 2024.1")
+    effective_from = models.DateField("berlaku mulai")
+    effective_to = models.DateField("berlaku sampai", null=True, blank=True, help_text="kosong = sampai diganti")
+    legal_basis = models.TextField("dasar hukum")
+    rounding_unit = models.DecimalField("pembulatan (rupiah)", default=Decimal(1), **MONEY)
+    rounding_mode = models.CharField(max_length=10, choices=Rounding.choices, default=Rounding.UP)
+    is_sample = models.BooleanField("data contoh", default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["permit_type", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["permit_type", "version"], name="tariff_rule_version_unique"),
+            models.CheckConstraint(condition=Q(rounding_unit__gt=0), name="tariff_rounding_positive"),
+        ]
+        verbose_name = "tarif retribusi"
+        verbose_name_plural = "tarif retribusi"
+
+    def __str__(self) -> str:
+        return f"{self.permit_type.code} v{self.version} ({self.effective_from})"
+
+    def as_rule(self) -> tariffs.Rule:
+        """The rule as plain data for the pure calculation module."""
+        return tariffs.Rule(
+            permit_type=self.permit_type.code,
+            version=self.version,
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            legal_basis=self.legal_basis,
+            rounding_unit=self.rounding_unit,
+            rounding_mode=self.rounding_mode,
+            components=tuple(c.as_component() for c in self.components.all()),
+        )
+
+
+class TariffComponent(models.Model):
+    """One row of a tariff rule: fixed, rate x quantity, coefficient by class, or minimum."""
+
+    class Kind(models.TextChoices):
+        FIXED = tariffs.FIXED, "Tetap / fixed"
+        RATE = tariffs.RATE, "Tarif x jumlah / rate x quantity"
+        COEFFICIENT = tariffs.COEFFICIENT, "Koefisien / coefficient"
+        MINIMUM = tariffs.MINIMUM, "Minimum"
+
+    rule = models.ForeignKey(TariffRule, on_delete=models.CASCADE, related_name="components")
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    label = models.CharField("uraian", max_length=200)
+    amount = models.DecimalField(
+        "jumlah / tarif", max_digits=15, decimal_places=2, default=Decimal(0), help_text="rupiah"
+    )
+    quantities = models.CharField(
+        max_length=200, blank=True, help_text="tarif: nama data objek/ukuran survei yang dikalikan, dipisah koma"
+    )
+    unit = models.CharField(max_length=60, blank=True)
+    class_field = models.CharField("kolom kelas", max_length=60, blank=True)
+    factors = models.JSONField("koefisien per nilai", default=dict, blank=True, help_text='{"Usaha": "1.5", "*": "1"}')
+
+    class Meta:
+        ordering = ["rule", "order", "id"]
+        verbose_name = "komponen tarif"
+        verbose_name_plural = "komponen tarif"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.label}"
+
+    def as_component(self) -> tariffs.Component:
+        return tariffs.Component(
+            kind=self.kind,
+            label=self.label,
+            amount=self.amount,
+            quantities=tuple(q.strip() for q in self.quantities.split(",") if q.strip()),
+            unit=self.unit,
+            class_field=self.class_field,
+            factors={str(k): Decimal(str(v)) for k, v in (self.factors or {}).items()},
+        )
+
+
+class LevyAssessment(models.Model):
+    """The SKRD (Surat Ketetapan Retribusi Daerah): number, lines, total, due date.
+
+    Numbers are gap-free per year (a counter locked in the issuing transaction). At most one
+    assessment of an application is issued at a time (a partial unique constraint).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Konsep"
+        ISSUED = "issued", "Terbit"
+        CANCELLED = "cancelled", "Dibatalkan"
+
+    number = models.CharField("nomor SKRD", max_length=40, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="levy_assessments")
+    task = models.ForeignKey("workflow.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(TariffRule, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
+    rule_snapshot = models.JSONField(default=dict, blank=True)  # the rule as it was when issued
+    computed = models.JSONField(default=list, blank=True)  # the lines the rule gave, before any adjustment
+    adjusted = models.BooleanField(default=False)  # the treasurer changed the computed lines
+    total = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ISSUED)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    due_date = models.DateField("jatuh tempo")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(status="issued"), name="one_issued_skrd_per_application"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="skrd_total_not_negative"),
+        ]
+        verbose_name = "SKRD"
+        verbose_name_plural = "SKRD"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LevyLine(models.Model):
+    """One line of an SKRD (the bank shows these as bill details)."""
+
+    assessment = models.ForeignKey(LevyAssessment, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=250)
+    basis = models.CharField("dasar perhitungan", max_length=300, blank=True)
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "order"], name="levy_line_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+
+class Bill(models.Model):
+    """What the bank collects: one SKRD's amount under one virtual account number, until a due instant.
+
+    A bill is paid at most once: `paid_payment` is unique and set under a row lock in the same
+    transaction that inserts the Payment (whose request id is unique per partner).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Menunggu pembayaran"
+        PAID = "paid", "Lunas"
+        EXPIRED = "expired", "Kedaluwarsa"
+        CANCELLED = "cancelled", "Dibatalkan"
+
+    assessment = models.ForeignKey(LevyAssessment, on_delete=models.PROTECT, related_name="bills")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="bills")
+    virtual_account_no = models.CharField("nomor virtual account", max_length=28, unique=True)
+    customer_no = models.CharField(max_length=20, unique=True)
+    amount = models.DecimalField(**MONEY)
+    due_date = models.DateField("jatuh tempo")
+    expires_at = models.DateTimeField()  # the end of the due date, Asia/Jakarta
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    paid_payment = models.OneToOneField(
+        "Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="paid_bill"
+    )
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment"], condition=Q(state__in=["open", "paid"]), name="one_live_bill_per_skrd"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="paid", paid_payment__isnull=False)
+                | (~Q(state="paid") & Q(paid_payment__isnull=True)),
+                name="bill_paid_iff_payment",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bill_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="bill_expiry_idx")]
+        verbose_name = "tagihan"
+        verbose_name_plural = "tagihan"
+
+    def __str__(self) -> str:
+        return f"VA {self.virtual_account_no} ({self.state})"
+
+
+class Payment(models.Model):
+    """Money received for a bill, posted exactly once: (partner, payment_request_id) is unique, and
+    so is the bill. `answer` keeps the first answer given, to repeat it to a repeated notice."""
+
+    class Channel(models.TextChoices):
+        SNAP = "snap", "Bank BJB (SNAP virtual account)"
+        TELLER = "teller", "Teller / bukti setor"
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
+    partner = models.CharField(max_length=64)  # the bank's SNAP partner id, or "teller"
+    payment_request_id = models.CharField(max_length=128)
+    bank_reference = models.CharField(max_length=128, blank=True)
+    amount = models.DecimalField(**MONEY)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    paid_at = models.DateTimeField()
+    posted_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raw = models.JSONField(default=dict, blank=True)
+    answer = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-paid_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "payment_request_id"], name="payment_request_unique"),
+            models.UniqueConstraint(fields=["bill"], name="one_payment_per_bill"),
+        ]
+        indexes = [models.Index(fields=["paid_at"]), models.Index(fields=["bank_reference"])]
+        verbose_name = "pembayaran"
+        verbose_name_plural = "pembayaran"
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.payment_request_id} {self.amount}"
+
+
+class BankCall(models.Model):
+    """Every inbound SNAP request and our answer, accepted or refused (for disputes and audits)."""
+
+    at = models.DateTimeField(db_index=True)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    service = models.CharField(max_length=20)  # token / inquiry / payment / status
+    partner_id = models.CharField(max_length=64, blank=True)
+    external_id = models.CharField(max_length=64, blank=True, db_index=True)
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    status = models.PositiveSmallIntegerField()
+    response_code = models.CharField(max_length=7, blank=True, db_index=True)
+    response = models.JSONField(default=dict)
+    duration_ms = models.PositiveIntegerField(default=0)
+    remote_addr = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "panggilan bank"
+        verbose_name_plural = "panggilan bank"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.response_code}"
+
+
+class SnapToken(models.Model):
+    """A bearer token we issued to the bank (only its SHA-256 is kept)."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    client_id = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"token {self.client_id} until {self.expires_at:%H:%M:%S}"
+
+
+class SnapExternalId(models.Model):
+    """An X-EXTERNAL-ID seen from a partner on a day (unique), with the answer given to it."""
+
+    partner_id = models.CharField(max_length=64)
+    day = models.DateField()
+    external_id = models.CharField(max_length=36)
+    service = models.CharField(max_length=20)
+    body_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner_id", "day", "external_id"], name="snap_external_id_unique_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.day} {self.external_id}"
+
+
+class StatementLine(models.Model):
+    """One line of the bank's daily settlement statement (imported CSV); unique per bank reference
+    and date, so importing the same file twice adds nothing."""
+
+    statement_date = models.DateField(db_index=True)
+    bank_reference = models.CharField(max_length=128)
+    virtual_account_no = models.CharField(max_length=28, blank=True)
+    payment_request_id = models.CharField(max_length=128, blank=True)
+    amount = models.DecimalField(**MONEY)
+    trx_at = models.DateTimeField(null=True, blank=True)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_lines"
+    )
+    raw = models.JSONField(default=dict)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["statement_date", "trx_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank_reference", "statement_date"], name="statement_line_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_date} {self.bank_reference} {self.amount}"
+
+
+class ReconciliationNote(models.Model):
+    """The treasurer's resolution of one mismatch (bank-only, ours-only or amount difference)."""
+
+    key = models.CharField(max_length=80, unique=True)  # e.g. "bank_only:line:12", "ours_only:payment:5"
+    statement_date = models.DateField()
+    kind = models.CharField(max_length=20)
+    note = models.TextField()
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.note[:40]}"

@@ -1,0 +1,154 @@
+"""Reads: the tariff in force, survey measurements, what the applicant sees of the levy, bill lists."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from permits.catalog.models import PermitType, Step
+from permits.catalog.rules import parse_decimal
+from permits.core.money import rupiah
+from permits.intake.models import Application
+from permits.workflow.models import Task
+
+from . import tariffs
+from .models import Bill, LevyAssessment, LevyLine, TariffRule
+
+
+def tariff_rule_for(permit_type: PermitType, day: datetime.date) -> TariffRule | None:
+    """The permit type's tariff in force on `day` (latest effective_from covering it)."""
+    return (
+        TariffRule.objects.filter(permit_type=permit_type, effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .prefetch_related("components")
+        .order_by("-effective_from", "-version")
+        .first()
+    )
+
+
+def survey_measurements(application: Application) -> dict:
+    """The measurements of the latest completed survey (name -> canonical decimal string)."""
+    payload = (
+        Task.objects.filter(application=application, kind=Step.Kind.SURVEY, state=Task.State.DONE)
+        .order_by("-finished_at", "-id")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return dict((payload or {}).get("measurements") or {})
+
+
+def levy_estimate(permit_type: PermitType, values: dict, *, day: datetime.date | None = None) -> dict | None:
+    """A public estimate from values someone typed (Indonesian or English number forms); None without tariff."""
+    rule = tariff_rule_for(permit_type, day or timezone.localdate())
+    if rule is None:
+        return None
+    clean = {}
+    for key, raw in (values or {}).items():
+        try:
+            clean[key] = str(parse_decimal(raw))
+        except (InvalidOperation, ValueError, TypeError):
+            clean[key] = str(raw).strip()
+    result = tariffs.compute(rule.as_rule(), clean)
+    return {
+        "rule_version": rule.version,
+        "legal_basis": rule.legal_basis,
+        "is_sample": rule.is_sample,
+        "missing": list(result.missing),
+        "lines": [{"description": ln.description, "basis": ln.basis, "amount": ln.amount} for ln in result.lines],
+        "total": result.total if result.ok else None,
+    }
+
+
+def current_assessment(application: Application) -> LevyAssessment | None:
+    return (
+        LevyAssessment.objects.filter(application=application, status=LevyAssessment.Status.ISSUED)
+        .prefetch_related(
+            Prefetch("lines", queryset=LevyLine.objects.order_by("order")),
+            Prefetch("bills", queryset=Bill.objects.select_related("paid_payment").order_by("-created_at")),
+        )
+        .first()
+    )
+
+
+def _how_to_pay(bill: Bill) -> str:
+    return _(
+        "Bayar di teller, ATM, mobile banking atau internet banking Bank BJB: pilih menu pembayaran "
+        "Virtual Account, masukkan nomor %(va)s, periksa nama dan jumlah %(amount)s, lalu bayar "
+        "paling lambat %(due)s. Dari bank lain: transfer ke Virtual Account BJB dengan nomor yang sama."
+    ) % {"va": bill.virtual_account_no, "amount": rupiah(bill.amount), "due": bill.due_date.strftime("%d/%m/%Y")}
+
+
+def levy_for_tracking(application: Application) -> dict | None:
+    """What the applicant sees of the levy on the tracking page; None when nothing was assessed."""
+    assessment = current_assessment(application)
+    if assessment is None:
+        return None
+    bills = list(assessment.bills.all())
+    bill = next((b for b in bills if b.state in (Bill.State.PAID, Bill.State.OPEN)), bills[0] if bills else None)
+    paid = bill is not None and bill.state == Bill.State.PAID
+    return {
+        "skrd_number": assessment.number,
+        "amount": assessment.total,
+        "amount_display": rupiah(assessment.total),
+        "lines": [
+            {"description": ln.description, "amount": ln.amount, "amount_display": rupiah(ln.amount)}
+            for ln in assessment.lines.all()
+        ],
+        "virtual_account_no": bill.virtual_account_no if bill else "",
+        "due_date": bill.due_date if bill else assessment.due_date,
+        "state": bill.state if bill else "",
+        "state_display": bill.get_state_display() if bill else "",
+        "paid": paid,
+        "paid_at": bill.paid_payment.paid_at if paid else None,
+        "how_to_pay": _how_to_pay(bill) if bill and bill.state == Bill.State.OPEN else "",
+    }
+
+
+def bill_list(*, state: str = "", q: str = "") -> QuerySet[Bill]:
+    """Bills for the treasurer, newest first, filtered by state and by VA / SKRD / registration number."""
+    qs = Bill.objects.select_related("assessment", "application__applicant", "application__permit_type", "paid_payment")
+    if state in Bill.State.values:
+        qs = qs.filter(state=state)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(virtual_account_no=q.replace(" ", ""))
+            | Q(assessment__number__iexact=q)
+            | Q(application__registration_number=q)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def bill_get(bill_id: int) -> Bill | None:
+    return (
+        Bill.objects.select_related("assessment", "application__applicant", "application__permit_type", "paid_payment")
+        .filter(pk=bill_id)
+        .first()
+    )
+
+
+def assessment_get(assessment_id: int) -> LevyAssessment | None:
+    return (
+        LevyAssessment.objects.select_related("application__applicant", "application__permit_type", "issued_by", "rule")
+        .prefetch_related(
+            Prefetch("lines", queryset=LevyLine.objects.order_by("order")),
+            Prefetch("bills", queryset=Bill.objects.select_related("paid_payment").order_by("-created_at")),
+        )
+        .filter(pk=assessment_id)
+        .first()
+    )
+
+
+def levy_tasks_open() -> QuerySet[Task]:
+    """Levy steps waiting for the treasurer to issue an SKRD."""
+    return (
+        Task.objects.filter(kind=Step.Kind.LEVY_ASSESSMENT, state__in=Task.ACTIVE_STATES)
+        .select_related("application__permit_type", "application__applicant", "assignee")
+        .order_by("due_at")
+    )
+
+
+def total_of(lines) -> Decimal:
+    return sum((Decimal(str(x["amount"] if isinstance(x, dict) else x.amount)) for x in lines), Decimal(0))

@@ -1,0 +1,591 @@
+"""Levy business rules: assess (SKRD), open bills with virtual accounts, post payments exactly once,
+expire, cancel and re-issue bills. Reconciliation lives in reconciliation.py.
+
+Lock order everywhere: the application row first, then the bill row (the workflow engine locks the
+application too), so two paths never wait on each other in a cycle.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from permits.catalog.models import Step
+from permits.core.audit import audit_record
+from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.money import rupiah
+from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
+from permits.core.sequences import sequence_next
+from permits.intake.models import Application
+from permits.workflow import payloads
+from permits.workflow.models import Task
+
+from . import tariffs
+from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
+from .selectors import survey_measurements, tariff_rule_for
+from .snap.config import partner_service_id
+
+K = Step.Kind
+TELLER = "teller"
+LIVE_BILL_STATES = (Bill.State.OPEN, Bill.State.PAID)
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+def _audit(app: Application, actor, action: str, obj, *, before=None, after=None, note="", now=None, label=""):
+    """Levy events join the application's own stream, so its timeline tells the whole story."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        note=note,
+        stream=f"intake.application:{app.pk}",
+        actor_label=label,
+        at=now,
+    )
+
+
+def _invalid(errors: dict[str, str]) -> ServiceError:
+    return ServiceError(
+        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=errors, status=422
+    )
+
+
+def _lock_app(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+# --- assessment ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AssessmentDraft:
+    """What the tariff in force gives for an application (rule None: no tariff for its type)."""
+
+    rule: TariffRule | None
+    computation: tariffs.Computation | None
+
+    @property
+    def lines(self) -> list[dict]:
+        if self.computation is None or not self.computation.ok:
+            return []
+        return [
+            {"description": ln.description, "basis": ln.basis, "amount": str(ln.amount)}
+            for ln in self.computation.lines
+        ]
+
+
+def assessment_compute(application: Application, *, now=None) -> AssessmentDraft:
+    """The SKRD lines from the tariff in force today, the survey's measurements and the object data."""
+    day = timezone.localtime(_now(now)).date()
+    rule = tariff_rule_for(application.permit_type, day)
+    if rule is None:
+        return AssessmentDraft(None, None)
+    return AssessmentDraft(
+        rule, tariffs.compute(rule.as_rule(), application.data or {}, survey_measurements(application))
+    )
+
+
+def levy_payload_validate(*, application: Application, payload: dict, now=None) -> tuple[dict, dict]:
+    """(clean, errors) for completing the levy step: the treasurer's lines, or else the computed ones."""
+    draft = assessment_compute(application, now=now)
+    errors: dict[str, str] = {}
+    if payload.get("lines"):
+        clean, errors = payloads.levy_assessment(payload)
+        raw_lines = payload["lines"] if isinstance(payload["lines"], list) else []
+        if not errors:
+            for line, raw in zip(clean["lines"], raw_lines, strict=False):
+                line["basis"] = str(raw.get("basis") or "").strip()[:300] if isinstance(raw, dict) else ""
+    elif draft.rule is None:
+        clean = {}
+        errors["lines"] = "Belum ada tarif untuk jenis izin ini: isi baris retribusi secara manual."
+    elif not draft.computation.ok:
+        clean = {}
+        errors["lines"] = (
+            f"Data untuk menghitung retribusi belum lengkap ({', '.join(draft.computation.missing)}): "
+            "lengkapi data atau isi baris secara manual."
+        )
+    else:
+        clean = {"lines": draft.lines, "total": str(draft.computation.total)}
+    if not errors and Decimal(clean["total"]) <= 0:
+        errors["lines"] = "Jumlah retribusi harus lebih dari 0."
+    clean["rule_version"] = draft.rule.version if draft.rule else ""
+    return clean, errors
+
+
+def _year(now) -> int:
+    return timezone.localtime(now).year
+
+
+def _due(now) -> tuple[datetime.date, datetime.datetime]:
+    """The due date (SKRD_DUE_DAYS calendar days on) and the instant the bill expires (its end, Jakarta)."""
+    due = timezone.localtime(now).date() + datetime.timedelta(days=settings.SKRD_DUE_DAYS)
+    tz = timezone.get_default_timezone()
+    return due, datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+
+
+def luhn_digit(digits: str) -> str:
+    """The Luhn check digit, so a mistyped VA number is refused at the teller instead of paying another bill."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def _bill_open(assessment: LevyAssessment, now) -> Bill:
+    seq = sequence_next("levies.bill")
+    customer_no = f"{seq:011d}"
+    customer_no += luhn_digit(customer_no)
+    due, expires = _due(now)
+    return Bill.objects.create(
+        assessment=assessment,
+        application=assessment.application,
+        virtual_account_no=partner_service_id() + customer_no,
+        customer_no=customer_no,
+        amount=assessment.total,
+        due_date=due,
+        expires_at=expires,
+        created_at=now,
+    )
+
+
+def _notify_bill(app: Application, bill: Bill, now) -> None:
+    """Tell the applicant the amount, VA number and due date (queued in this transaction)."""
+    from permits.notifications.events import date_id
+    from permits.notifications.services import notify_applicant
+
+    notify_applicant(
+        application=app,
+        template="levy_assessed",
+        context={"amount": rupiah(bill.amount), "va": bill.virtual_account_no, "due": date_id(bill.due_date)},
+        idempotency_key=f"levies.bill:{bill.pk}:levy_assessed",
+        now=now,
+    )
+
+
+def _cancel_assessment(app, assessment: LevyAssessment, actor, now, reason: str) -> None:
+    for bill in Bill.objects.select_for_update().filter(assessment=assessment, state__in=(Bill.State.OPEN,)):
+        bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
+        bill.save()
+    assessment.status, assessment.cancelled_at, assessment.cancel_reason = LevyAssessment.Status.CANCELLED, now, reason
+    assessment.save()
+    _audit(app, actor, "levy.skrd_cancel", assessment, after={"number": assessment.number}, note=reason, now=now)
+
+
+def _assessment_create(*, task: Task, app: Application, clean: dict, actor, now) -> dict:
+    """Issue the SKRD and open its bill (inside task_complete, the application row locked)."""
+    if Bill.objects.filter(application=app, state=Bill.State.PAID).exists():
+        raise Conflict(
+            "already_paid",
+            "Retribusi permohonan ini sudah dibayar; SKRD tidak dapat ditetapkan ulang.",
+            "The levy is already paid; the SKRD cannot be reissued.",
+        )
+    for old in LevyAssessment.objects.select_for_update().filter(application=app, status=LevyAssessment.Status.ISSUED):
+        _cancel_assessment(app, old, actor, now, "Diganti oleh penetapan ulang / superseded by a new assessment")
+    draft = assessment_compute(app, now=now)
+    year = _year(now)
+    number = settings.SKRD_NUMBER_FORMAT.format(year=year, seq=sequence_next(f"skrd:{year}"))
+    lines = clean["lines"]
+    computed = draft.lines
+    assessment = LevyAssessment.objects.create(
+        number=number,
+        application=app,
+        task=task,
+        rule=draft.rule,
+        rule_snapshot=tariffs.rule_to_dict(draft.rule.as_rule()) if draft.rule else {},
+        computed=computed,
+        adjusted=[(x["description"], x["amount"]) for x in lines]
+        != [(x["description"], x["amount"]) for x in computed],
+        total=Decimal(clean["total"]),
+        issued_by=actor,
+        issued_at=now,
+        due_date=_due(now)[0],
+    )
+    LevyLine.objects.bulk_create(
+        LevyLine(
+            assessment=assessment,
+            order=i,
+            description=line["description"],
+            basis=line.get("basis", ""),
+            amount=Decimal(line["amount"]),
+        )
+        for i, line in enumerate(lines, start=1)
+    )
+    bill = _bill_open(assessment, now)
+    _audit(
+        app,
+        actor,
+        "levy.skrd_issue",
+        assessment,
+        after={
+            "number": number,
+            "total": assessment.total,
+            "rule": draft.rule.version if draft.rule else None,
+            "adjusted": assessment.adjusted,
+            "virtual_account_no": bill.virtual_account_no,
+            "due_date": bill.due_date,
+        },
+        now=now,
+    )
+    _notify_bill(app, bill, now)
+    return {"skrd_number": number, "virtual_account_no": bill.virtual_account_no, "due_date": bill.due_date.isoformat()}
+
+
+def _teller_for_task(*, app: Application, clean: dict, actor, now) -> dict:
+    """A payment step completed by hand: record it as a teller payment on the bill (exactly once)."""
+    bill = Bill.objects.filter(application=app).order_by("-created_at").first()
+    if bill is None:
+        return {}  # an application assessed before bills existed: the step keeps its manual record
+    result = payment_post(
+        virtual_account_no=bill.virtual_account_no,
+        partner=TELLER,
+        payment_request_id=clean["reference"].upper(),
+        bank_reference=clean["reference"],
+        amount=Decimal(clean["amount"]),
+        channel=Payment.Channel.TELLER,
+        actor=actor,
+        now=now,
+        complete_task=False,
+    )
+    if result.outcome == "replayed":
+        result.outcome = "request_conflict"  # the task is open, so this reference belongs to another record
+    if result.outcome != "posted":
+        raise result.error()
+    return {
+        "channel": Payment.Channel.TELLER,
+        "payment_id": result.payment.pk,
+        "virtual_account_no": bill.virtual_account_no,
+    }
+
+
+def levy_step_complete(*, task: Task, application: Application, clean: dict, actor, now) -> dict:
+    """The workflow's hook for the levy steps (task_complete, application locked): issuing the SKRD
+    opens its bill; a payment step completed by hand is recorded as a teller payment. Returns what
+    to add to the task's payload."""
+    if task.kind == K.LEVY_ASSESSMENT:
+        return _assessment_create(task=task, app=application, clean=clean, actor=actor, now=now)
+    if task.kind == K.PAYMENT:
+        return _teller_for_task(app=application, clean=clean, actor=actor, now=now)
+    return {}
+
+
+def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, now=None) -> LevyAssessment:
+    """The treasurer issues the SKRD of a levy step: the computed lines, or `lines` as adjusted.
+
+    The step is completed through the workflow (one transaction): the SKRD gets its number, the bill
+    its VA number, and the application moves to waiting for payment.
+    """
+    from permits.workflow.services import task_complete
+
+    task = task_complete(actor=actor, task_id=task_id, payload={"lines": lines} if lines else {}, now=now)
+    return LevyAssessment.objects.get(task=task, status=LevyAssessment.Status.ISSUED)
+
+
+# --- bills --------------------------------------------------------------------------------------
+
+
+def _require_treasurer(actor) -> None:
+    if not has_role(actor, TREASURER, SUPERVISOR, ADMIN):
+        raise Forbidden("Hanya bendahara penerimaan yang dapat melakukan ini.", "Only the treasurer can do this.")
+
+
+def _locked_bill(bill_id: int) -> tuple[Bill, Application]:
+    app_id = Bill.objects.filter(pk=bill_id).values_list("application_id", flat=True).first()
+    if app_id is None:
+        raise NotFound("Tagihan", "Bill")
+    app = _lock_app(app_id)
+    return Bill.objects.select_for_update().select_related("assessment").get(pk=bill_id), app
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid({"reason": "Alasan wajib diisi."})
+    return reason[:1000]
+
+
+@transaction.atomic
+def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
+    """Close an open (or expired) bill with a reason; the bank will no longer find it."""
+    now = _now(now)
+    _require_treasurer(actor)
+    reason = _reason(reason)
+    bill, app = _locked_bill(bill_id)
+    if bill.state not in (Bill.State.OPEN, Bill.State.EXPIRED):
+        raise Conflict("bill_closed", f"Tagihan berstatus {bill.get_state_display()}.", f"The bill is {bill.state}.")
+    before = bill.state
+    bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
+    bill.save()
+    _audit(
+        app,
+        actor,
+        "levy.bill_cancel",
+        bill,
+        before={"state": before},
+        after={"state": bill.state},
+        note=reason,
+        now=now,
+    )
+    return bill
+
+
+@transaction.atomic
+def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
+    """A new bill (new VA number, new due date) for the same SKRD; the old one is cancelled if still open."""
+    now = _now(now)
+    _require_treasurer(actor)
+    reason = _reason(reason)
+    bill, app = _locked_bill(bill_id)
+    assessment = bill.assessment
+    if bill.state == Bill.State.PAID:
+        raise Conflict("already_paid", "Tagihan ini sudah lunas.", "This bill is already paid.")
+    if assessment.status != LevyAssessment.Status.ISSUED or app.status != Application.Status.AWAITING_PAYMENT:
+        raise Conflict(
+            "not_payable", "SKRD ini tidak lagi menunggu pembayaran.", "This SKRD is no longer awaiting payment."
+        )
+    if bill.state == Bill.State.OPEN:
+        bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
+        bill.save()
+    if Bill.objects.filter(assessment=assessment, state__in=LIVE_BILL_STATES).exists():
+        raise Conflict("live_bill", "SKRD ini sudah punya tagihan aktif.", "This SKRD already has a live bill.")
+    new = _bill_open(assessment, now)
+    _audit(
+        app,
+        actor,
+        "levy.bill_reissue",
+        new,
+        before={"virtual_account_no": bill.virtual_account_no, "state": bill.state},
+        after={"virtual_account_no": new.virtual_account_no, "due_date": new.due_date},
+        note=reason,
+        now=now,
+    )
+    _notify_bill(app, new, now)
+    return new
+
+
+def bills_expire(*, now=None, limit: int = 500) -> int:
+    """Mark open bills past their due instant as expired (each in its own short transaction)."""
+    now = _now(now)
+    due = list(Bill.objects.filter(state=Bill.State.OPEN, expires_at__lte=now).values_list("pk", flat=True)[:limit])
+    expired = 0
+    for bill_id in due:
+        with transaction.atomic():
+            bill, app = _locked_bill(bill_id)
+            if bill.state != Bill.State.OPEN or bill.expires_at > now:
+                continue  # paid or changed meanwhile
+            bill.state, bill.closed_at, bill.close_reason = Bill.State.EXPIRED, now, "Lewat jatuh tempo / past due"
+            bill.save()
+            _audit(app, None, "levy.bill_expire", bill, after={"state": bill.state}, now=now, label="sistem")
+            expired += 1
+    return expired
+
+
+# --- payments -----------------------------------------------------------------------------------
+
+_REFUSALS = {
+    "not_found": ("bill_not_found", "Tagihan tidak ditemukan atau tidak dapat dibayar.", "Bill not found.", 404),
+    "wrong_amount": ("wrong_amount", "Jumlah harus sama dengan tagihan.", "The amount must equal the bill.", 422),
+    "already_paid": ("already_paid", "Tagihan ini sudah lunas.", "This bill is already paid.", 409),
+    "expired": ("bill_expired", "Tagihan sudah kedaluwarsa: terbitkan ulang dulu.", "The bill has expired.", 409),
+    "request_conflict": (
+        "reference_used",
+        "Nomor referensi ini sudah dipakai untuk pembayaran lain.",
+        "This reference was already used for another payment.",
+        409,
+    ),
+}
+
+
+@dataclass
+class PostResult:
+    """The normalised outcome of a payment notice, whatever the channel.
+
+    outcome: posted | replayed (the same notice again: nothing written) | already_paid | expired |
+    not_found | wrong_amount | request_conflict (the request id was used for another bill or amount).
+    """
+
+    outcome: str
+    payment: Payment | None = None
+    bill: Bill | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("posted", "replayed")
+
+    def error(self) -> ServiceError:
+        code, message, message_en, status = _REFUSALS[self.outcome]
+        field = "reference" if self.outcome == "request_conflict" else "amount"
+        if self.outcome == "wrong_amount" and self.bill is not None:
+            message = f"Jumlah harus sama dengan tagihan ({rupiah(self.bill.amount)})."
+        return ServiceError(code, message, message_en, fields={field: message}, status=status)
+
+
+def normalise_va(value: str) -> str:
+    return "".join((value or "").split())
+
+
+def payment_step_open(app: Application) -> bool:
+    return (
+        app.status == Application.Status.AWAITING_PAYMENT
+        and Task.objects.filter(application=app, kind=K.PAYMENT, state__in=Task.ACTIVE_STATES).exists()
+    )
+
+
+@transaction.atomic
+def payment_post(
+    *,
+    virtual_account_no: str,
+    partner: str,
+    payment_request_id: str,
+    amount: Decimal,
+    channel: str,
+    bank_reference: str = "",
+    paid_at: datetime.datetime | None = None,
+    raw: dict | None = None,
+    answer: dict | None = None,
+    actor=None,
+    now=None,
+    complete_task: bool = True,
+) -> PostResult:
+    """Post a payment to a bill exactly once, and move the application on.
+
+    Held by the database, not only here: the application and bill rows are locked (so concurrent
+    notices queue), (partner, payment_request_id) and the bill's payment are unique. The same notice
+    again (same request id, bill and amount) is answered with the first payment, writing nothing.
+    """
+    now = _now(now)
+    ref = (
+        Bill.objects.filter(virtual_account_no=normalise_va(virtual_account_no)).values("pk", "application_id").first()
+    )
+    if ref is None:
+        return PostResult("not_found")
+    app = _lock_app(ref["application_id"])
+    bill = Bill.objects.select_for_update().get(pk=ref["pk"])
+    existing = Payment.objects.filter(partner=partner, payment_request_id=payment_request_id).first()
+    if existing is not None:
+        same = existing.bill_id == bill.pk and existing.amount == amount
+        return PostResult("replayed" if same else "request_conflict", existing, bill)
+    if bill.state == Bill.State.PAID:
+        return PostResult("already_paid", bill.paid_payment, bill)
+    if bill.state == Bill.State.CANCELLED or bill.assessment.status != LevyAssessment.Status.ISSUED:
+        return PostResult("not_found", None, bill)
+    if bill.state == Bill.State.EXPIRED or now >= bill.expires_at:
+        return PostResult("expired", None, bill)
+    if not payment_step_open(app):
+        return PostResult("not_found", None, bill)  # blocked: the file is not waiting for payment
+    if amount != bill.amount:
+        return PostResult("wrong_amount", None, bill)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                bill=bill,
+                partner=partner,
+                payment_request_id=payment_request_id,
+                bank_reference=bank_reference[:128],
+                amount=amount,
+                channel=channel,
+                paid_at=paid_at or now,
+                posted_at=now,
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                raw=raw or {},
+                answer=answer or {},
+            )
+    except IntegrityError:  # only reachable without the row lock; the constraint still holds the line
+        return PostResult("already_paid", None, bill)
+    bill.state, bill.paid_payment, bill.closed_at = Bill.State.PAID, payment, now
+    bill.save()
+    _audit(
+        app,
+        actor,
+        "levy.payment_post",
+        payment,
+        after={
+            "virtual_account_no": bill.virtual_account_no,
+            "amount": amount,
+            "channel": channel,
+            "payment_request_id": payment_request_id,
+            "bank_reference": bank_reference,
+            "paid_at": payment.paid_at,
+        },
+        now=now,
+        label="" if actor else "bank",
+    )
+    if complete_task:
+        from permits.workflow.services import workflow_payment_received
+
+        workflow_payment_received(
+            application_id=app.pk,
+            payment_ref=bank_reference or payment_request_id,
+            amount=amount,
+            channel=channel,
+            actor=actor,
+            now=now,
+        )
+    return PostResult("posted", payment, bill)
+
+
+def _parse_rupiah(value) -> Decimal:
+    from permits.catalog.rules import parse_decimal
+
+    amount = parse_decimal(value)
+    if amount <= 0 or amount != amount.to_integral_value():
+        raise InvalidOperation
+    return amount
+
+
+def payment_post_teller(
+    *, actor, bill_id: int, reference: str, amount, paid_on: datetime.date | str | None = None, now=None
+) -> PostResult:
+    """The treasurer records a payment from a bank receipt (teller fallback), with the same
+    exactly-once rule: the receipt reference is the request id, so recording it twice changes nothing."""
+    now = _now(now)
+    _require_treasurer(actor)
+    errors: dict[str, str] = {}
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 100:
+        errors["reference"] = "Nomor referensi bukti setor wajib diisi (maks. 100 karakter)."
+    try:
+        value = _parse_rupiah(amount)
+    except (InvalidOperation, ValueError, TypeError):
+        errors["amount"] = "Jumlah harus rupiah bulat lebih dari 0."
+    today = timezone.localtime(now).date()
+    try:
+        day = datetime.date.fromisoformat(str(paid_on)) if paid_on else today
+        if day > today:
+            errors["paid_on"] = "Tanggal bayar tidak boleh di masa depan."
+    except ValueError:
+        errors["paid_on"] = "Tanggal harus berformat YYYY-MM-DD."
+    if errors:
+        raise _invalid(errors)
+    bill = Bill.objects.filter(pk=bill_id).first()
+    if bill is None:
+        raise NotFound("Tagihan", "Bill")
+    tz = timezone.get_default_timezone()
+    paid_at = now if day == today else datetime.datetime.combine(day, datetime.time(12), tzinfo=tz)
+    result = payment_post(
+        virtual_account_no=bill.virtual_account_no,
+        partner=TELLER,
+        payment_request_id=reference.upper(),
+        bank_reference=reference,
+        amount=value,
+        channel=Payment.Channel.TELLER,
+        paid_at=paid_at,
+        raw={"reference": reference, "amount": str(value), "paid_on": day.isoformat()},
+        actor=actor,
+        now=now,
+    )
+    if not result.ok:
+        raise result.error()
+    return result

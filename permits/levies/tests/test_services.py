@@ -1,0 +1,219 @@
+"""Assessment, bills and the teller fallback: the rules that hold the money straight."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from permits.catalog.models import PermitType
+from permits.core.errors import Conflict, Forbidden, ServiceError
+from permits.core.models import AuditEvent
+from permits.levies.models import Bill, LevyAssessment, Payment
+from permits.levies.selectors import levy_estimate, levy_for_tracking
+from permits.levies.services import (
+    assessment_compute,
+    assessment_issue,
+    bill_reissue,
+    bills_expire,
+    luhn_digit,
+    payment_post_teller,
+)
+from permits.workflow import services as wf
+from permits.workflow.models import Task
+
+from .conftest import JKT, active, finish, test_tariff, walk_to_levy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_skrd_is_computed_from_the_tariff_and_the_surveyed_floor_area(officers, register):
+    app = register()
+    test_tariff()
+    walk_to_levy(officers, app, luas="150.5")  # declared 120 m2, the surveyor measured 150,5 m2
+    draft = assessment_compute(app)
+    # 150,5 x 10.000 x 1 (Hunian) = 1.505.000 (a whole thousand)
+    assert [(x["amount"], x["basis"]) for x in draft.lines] == [("1505000", "150,5 m2 x Rp 10.000 x 1 (Hunian)")]
+    assessment = assessment_issue(actor=officers["treasurer"], task_id=active(app).pk)
+    app.refresh_from_db()
+    assert app.status == "awaiting_payment" and active(app).kind == "payment"
+    assert assessment.total == Decimal(1505000) and not assessment.adjusted
+    assert assessment.rule_snapshot["version"] == "1"
+    bill = assessment.bills.get()
+    assert bill.state == "open" and bill.amount == assessment.total
+    assert bill.virtual_account_no == "77001" + bill.customer_no and len(bill.customer_no) == 12
+    assert luhn_digit(bill.customer_no[:-1]) == bill.customer_no[-1]
+    assert bill.due_date == timezone.localdate() + datetime.timedelta(days=30)
+    next_day = bill.due_date + datetime.timedelta(days=1)
+    assert bill.expires_at == datetime.datetime.combine(next_day, datetime.time(0), tzinfo=JKT)
+    task = Task.objects.get(application=app, kind="levy_assessment")
+    assert task.payload["skrd_number"] == assessment.number
+    assert task.payload["virtual_account_no"] == bill.virtual_account_no
+    assert AuditEvent.objects.filter(stream=f"intake.application:{app.pk}", action="levy.skrd_issue").exists()
+
+
+def test_treasurer_may_adjust_the_computed_lines(officers, register):
+    app = register()
+    test_tariff()
+    walk_to_levy(officers, app)
+    lines = [{"description": "Retribusi uji", "amount": "1.200.000"}, {"description": "Papan proyek", "amount": 50000}]
+    assessment = assessment_issue(actor=officers["treasurer"], task_id=active(app).pk, lines=lines)
+    assert assessment.total == Decimal(1250000) and assessment.adjusted
+    assert [ln.amount for ln in assessment.lines.all()] == [Decimal(1200000), Decimal(50000)]
+    assert assessment.computed[0]["amount"] == "1200000"
+
+
+def test_without_a_tariff_the_treasurer_must_enter_the_lines(officers, register):
+    app = register()
+    walk_to_levy(officers, app)
+    with pytest.raises(ServiceError) as err:
+        assessment_issue(actor=officers["treasurer"], task_id=active(app).pk)
+    assert "tarif" in err.value.fields["lines"]
+    assert not LevyAssessment.objects.exists()
+
+
+def test_skrd_numbers_are_gap_free_per_year(officers, register):
+    test_tariff_done = False
+    numbers = []
+    for when in (
+        datetime.datetime(2026, 12, 30, 10, tzinfo=JKT),
+        datetime.datetime(2026, 12, 31, 10, tzinfo=JKT),
+        datetime.datetime(2027, 1, 4, 10, tzinfo=JKT),
+    ):
+        app = register(now=when - datetime.timedelta(days=20))
+        if not test_tariff_done:
+            test_tariff()
+            test_tariff_done = True
+        walk_to_levy(officers, app, now=when)
+        numbers.append(assessment_issue(actor=officers["treasurer"], task_id=active(app).pk, now=when).number)
+    assert numbers == ["SKRD/2026/00001", "SKRD/2026/00002", "SKRD/2027/00001"]
+
+
+def test_a_failed_issue_leaves_no_gap(officers, register):
+    app = register()
+    walk_to_levy(officers, app)
+    with pytest.raises(ServiceError):  # no tariff, no lines: the whole step rolls back
+        assessment_issue(actor=officers["treasurer"], task_id=active(app).pk)
+    test_tariff()
+    assert assessment_issue(actor=officers["treasurer"], task_id=active(app).pk).number.endswith("/00001")
+
+
+def test_an_assessment_keeps_its_rule_when_a_new_version_comes_into_force(officers, register):
+    old_app, new_app = register(), register()
+    test_tariff(version="2025", effective_from=datetime.date(2025, 1, 1), rate="10000")
+    test_tariff(version="2026.7", effective_from=datetime.date(2026, 7, 1), rate="12000")
+    june = datetime.datetime(2026, 6, 30, 10, tzinfo=JKT)
+    july = datetime.datetime(2026, 7, 1, 10, tzinfo=JKT)
+    walk_to_levy(officers, old_app, luas="100", now=june)
+    walk_to_levy(officers, new_app, luas="100", now=july)
+    old = assessment_issue(actor=officers["treasurer"], task_id=active(old_app).pk, now=june)
+    new = assessment_issue(actor=officers["treasurer"], task_id=active(new_app).pk, now=july)
+    assert (old.rule.version, old.total) == ("2025", Decimal(1000000))
+    assert (new.rule.version, new.total) == ("2026.7", Decimal(1200000))
+    old.refresh_from_db()
+    assert old.rule.version == "2025" and old.rule_snapshot["components"][0]["amount"] == "10000.00"
+
+
+def test_teller_payment_is_recorded_exactly_once(officers, awaiting):
+    app, bill = awaiting()
+    treasurer = officers["treasurer"]
+    first = payment_post_teller(actor=treasurer, bill_id=bill.pk, reference="bjb-77", amount="1.500.000")
+    again = payment_post_teller(actor=treasurer, bill_id=bill.pk, reference="BJB-77", amount="1500000")
+    assert (first.outcome, again.outcome) == ("posted", "replayed") and again.payment == first.payment
+    assert Payment.objects.count() == 1
+    app.refresh_from_db()
+    assert app.status == "in_process" and active(app).kind == "approval"
+    with pytest.raises(ServiceError) as err:
+        payment_post_teller(actor=treasurer, bill_id=bill.pk, reference="BJB-78", amount="1500000")
+    assert err.value.code == "already_paid"
+
+
+def test_teller_payment_checks_amount_date_and_role(officers, awaiting):
+    _, bill = awaiting()
+    with pytest.raises(ServiceError) as err:
+        payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1000000")
+    assert err.value.code == "wrong_amount" and "Rp 1.500.000" in err.value.fields["amount"]
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    with pytest.raises(ServiceError) as err:
+        payment_post_teller(
+            actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000", paid_on=tomorrow
+        )
+    assert "paid_on" in err.value.fields
+    with pytest.raises(Forbidden):
+        payment_post_teller(actor=officers["verifier"], bill_id=bill.pk, reference="R1", amount="1500000")
+    assert not Payment.objects.exists()
+
+
+def test_completing_the_payment_step_by_hand_records_a_teller_payment(officers, awaiting):
+    app, bill = awaiting()
+    with pytest.raises(ServiceError):  # the amount must equal the SKRD
+        finish(officers, app, "treasurer", {"reference": "BJB-1", "amount": "1.000.000"})
+    finish(officers, app, "treasurer", {"reference": "BJB-1", "amount": "1.500.000"})
+    bill.refresh_from_db()
+    assert bill.state == "paid" and bill.paid_payment.channel == "teller"
+    assert bill.paid_payment.recorded_by == officers["treasurer"]
+
+
+def test_expiry_and_reissue_give_a_new_virtual_account(officers, awaiting):
+    app, bill = awaiting()
+    assert bills_expire(now=bill.expires_at - datetime.timedelta(seconds=1)) == 0
+    assert bills_expire(now=bill.expires_at) == 1
+    bill.refresh_from_db()
+    assert bill.state == "expired"
+    with pytest.raises(ServiceError):  # no payment on an expired bill, even at the teller
+        payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000")
+    with pytest.raises(ServiceError):
+        bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="  ")
+    new = bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="Pemohon minta perpanjangan")
+    assert new.virtual_account_no != bill.virtual_account_no and new.state == "open" and new.amount == bill.amount
+    with pytest.raises(Conflict):  # one live bill per SKRD
+        bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="lagi")
+    event = AuditEvent.objects.get(action="levy.bill_reissue")
+    assert event.note == "Pemohon minta perpanjangan" and event.before["virtual_account_no"] == bill.virtual_account_no
+    assert payment_post_teller(actor=officers["treasurer"], bill_id=new.pk, reference="R1", amount="1500000").ok
+
+
+def test_reissuing_an_open_bill_cancels_it(officers, awaiting):
+    _, bill = awaiting()
+    new = bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="VA hilang")
+    bill.refresh_from_db()
+    assert bill.state == "cancelled" and bill.close_reason == "VA hilang"
+    assert Bill.objects.filter(assessment=bill.assessment, state="open").get() == new
+
+
+def test_reassessing_after_rework_cancels_the_old_skrd(officers, awaiting):
+    app, bill = awaiting()
+    wf.application_rework(
+        actor=officers["supervisor"], application_id=app.pk, step_code="penetapan-retribusi", note="Luas salah"
+    )
+    finish(officers, app, "treasurer", {}, timezone.now())
+    bill.refresh_from_db()
+    assert bill.state == "cancelled" and bill.assessment.status == "cancelled"
+    current = LevyAssessment.objects.get(application=app, status="issued")
+    assert current.bills.get().state == "open"
+
+
+def test_tracking_shows_the_bill_then_the_payment(officers, awaiting):
+    app, bill = awaiting()
+    levy = levy_for_tracking(app)
+    assert levy["amount"] == Decimal(1500000) and levy["virtual_account_no"] == bill.virtual_account_no
+    assert not levy["paid"] and bill.virtual_account_no in levy["how_to_pay"] and levy["lines"][0]["amount_display"]
+    payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000")
+    levy = levy_for_tracking(app)
+    assert levy["paid"] and levy["paid_at"] and levy["how_to_pay"] == ""
+
+
+def test_no_levy_no_tracking_entry(officers, register):
+    assert levy_for_tracking(register()) is None
+
+
+def test_public_estimate_from_typed_values(db):
+    from permits.conftest import make_permit_type
+
+    make_permit_type()
+    test_tariff()
+    pt = PermitType.objects.get(code="TEST")
+    estimate = levy_estimate(pt, {"luas": "120,5", "fungsi": "Usaha"})
+    # 120,5 x 10.000 x 1,5 = 1.807.500 -> 1.808.000
+    assert estimate["total"] == Decimal(1808000) and estimate["missing"] == []
+    assert levy_estimate(pt, {"fungsi": "Usaha"})["missing"] == ["luas"]

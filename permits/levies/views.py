@@ -1,0 +1,245 @@
+"""The treasurer's pages: levy steps to assess, SKRD (print/PDF), bills, teller payments, reconciliation."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from permits.core.errors import ServiceError
+from permits.core.money import rupiah
+from permits.core.roles import ADMIN, HEAD, SUPERVISOR, TREASURER, has_role
+from permits.workflow.models import Task
+
+from . import reconciliation as recon
+from .models import Bill
+from .selectors import assessment_get, bill_get, bill_list, levy_tasks_open, total_of
+from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
+
+READERS = (TREASURER, SUPERVISOR, HEAD, ADMIN)
+EXTRA_ROWS = 2
+
+
+def _require(request):
+    if not has_role(request.user, *READERS):
+        raise PermissionDenied(_("Halaman ini untuk bendahara penerimaan."))
+
+
+@login_required
+def index(request):
+    """Bills with state filter and search, and the levy steps waiting for an SKRD."""
+    _require(request)
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "")
+    page = Paginator(bill_list(state=state, q=q), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "levies/index.html",
+        {"page": page, "state": state, "q": q, "states": Bill.State.choices, "tasks": levy_tasks_open()[:50]},
+    )
+
+
+def _posted_lines(post) -> list[dict]:
+    rows = []
+    for i in range(int(post.get("rows", "0") or 0)):
+        description = (post.get(f"lines.{i}.description") or "").strip()
+        amount = (post.get(f"lines.{i}.amount") or "").strip()
+        if description or amount:
+            rows.append({"description": description, "amount": amount, "basis": post.get(f"lines.{i}.basis", "")})
+    return rows
+
+
+@login_required
+def assess(request, task_id: int):
+    """Review the lines the tariff computed, adjust if needed, and issue the SKRD (completes the step)."""
+    _require(request)
+    task = Task.objects.select_related("application__permit_type", "application__applicant").filter(pk=task_id).first()
+    if task is None or task.kind != "levy_assessment":
+        raise Http404
+    app = task.application
+    draft = assessment_compute(app)
+    errors, lines = {}, draft.lines
+    if request.method == "POST" and task.is_active:
+        lines = _posted_lines(request.POST)
+        try:
+            assessment = assessment_issue(actor=request.user, task_id=task.pk, lines=lines or None)
+        except ServiceError as exc:
+            errors = {**exc.fields, "_": exc.message}
+        else:
+            messages.success(request, _("SKRD %(n)s terbit.") % {"n": assessment.number})
+            return redirect("levies:skrd", pk=assessment.pk)
+    rows = [*lines, *({"description": "", "amount": "", "basis": ""} for _i in range(EXTRA_ROWS))]
+    total = None
+    try:
+        total = rupiah(total_of([r for r in lines if r.get("amount")]))
+    except Exception:  # a typed amount that is not a number: shown as an error on submit
+        total = None
+    return render(
+        request,
+        "levies/assess.html",
+        {"task": task, "app": app, "draft": draft, "rows": rows, "errors": errors, "total": total},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def skrd(request, pk: int):
+    _require(request)
+    assessment = assessment_get(pk)
+    if assessment is None:
+        raise Http404
+    bill = next(iter(assessment.bills.all()), None)
+    return render(request, "levies/skrd.html", {"a": assessment, "bill": bill, "printed_at": timezone.now()})
+
+
+@login_required
+def skrd_pdf(request, pk: int):
+    _require(request)
+    assessment = assessment_get(pk)
+    if assessment is None:
+        raise Http404
+    from .pdf import skrd_pdf as render_pdf
+
+    response = HttpResponse(render_pdf(assessment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{assessment.number.replace("/", "-")}.pdf"'
+    return response
+
+
+def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
+    payments = list(bill.payments.all())
+    return render(
+        request,
+        "levies/bill.html",
+        {
+            "bill": bill,
+            "payments": payments,
+            "errors": errors or {},
+            "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
+            "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def bill_detail(request, pk: int):
+    _require(request)
+    bill = bill_get(pk)
+    if bill is None:
+        raise Http404
+    return _bill_page(request, bill)
+
+
+@login_required
+@require_POST
+def teller(request, pk: int):
+    """Record a payment from a bank receipt (the same exactly-once rule as the bank's notices)."""
+    _require(request)
+    bill = bill_get(pk)
+    if bill is None:
+        raise Http404
+    form = {k: request.POST.get(k, "") for k in ("reference", "amount", "paid_on")}
+    try:
+        result = payment_post_teller(
+            actor=request.user,
+            bill_id=bill.pk,
+            reference=form["reference"],
+            amount=form["amount"],
+            paid_on=form["paid_on"],
+        )
+    except ServiceError as exc:
+        return _bill_page(request, bill, errors={**exc.fields, "_": exc.message}, form=form, status=422)
+    if result.outcome == "replayed":
+        messages.info(request, _("Pembayaran dengan referensi ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
+    else:
+        messages.success(request, _("Pembayaran tercatat; permohonan berlanjut ke langkah berikutnya."))
+    return redirect("levies:bill", pk=bill.pk)
+
+
+def _bill_action(request, pk: int, service, done_message: str):
+    _require(request)
+    bill = bill_get(pk)
+    if bill is None:
+        raise Http404
+    try:
+        result = service(actor=request.user, bill_id=bill.pk, reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        return _bill_page(request, bill, errors={**exc.fields, "_": exc.message}, status=422)
+    messages.success(request, done_message)
+    return redirect("levies:bill", pk=result.pk)
+
+
+@login_required
+@require_POST
+def reissue(request, pk: int):
+    return _bill_action(request, pk, bill_reissue, _("Tagihan baru terbit dengan nomor virtual account baru."))
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    return _bill_action(request, pk, bill_cancel, _("Tagihan dibatalkan."))
+
+
+def _day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return timezone.localdate() - datetime.timedelta(days=1)
+
+
+@login_required
+def reconciliation(request):
+    """Import the bank's daily statement and see what matches and what does not."""
+    _require(request)
+    day = _day(request.GET.get("date", ""))
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ServiceError("invalid", _("Pilih berkas CSV rekening koran."), "Choose a CSV file.", status=422)
+            result = recon.statement_import(actor=request.user, content=upload.read(), filename=upload.name)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                _("%(added)s baris baru, %(already)s sudah pernah diimpor, %(bad)s baris tidak terbaca.")
+                % {"added": result.added, "already": result.already, "bad": len(result.errors)},
+            )
+            for row, problem in result.errors[:20]:
+                messages.warning(request, _("Baris %(row)s: %(problem)s") % {"row": row, "problem": problem})
+            if result.dates:
+                day = min(result.dates)
+            return redirect(f"{request.path}?date={day.isoformat()}")
+    report = recon.reconciliation_report(day)
+    return render(
+        request,
+        "levies/reconciliation.html",
+        {"report": report, "day": day, "error": error, "columns": recon.COLUMNS},
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def resolve(request):
+    _require(request)
+    day = _day(request.POST.get("date", ""))
+    try:
+        recon.reconciliation_resolve(
+            actor=request.user, key=request.POST.get("key", ""), day=day, note=request.POST.get("note", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Selisih diselesaikan dan dicatat."))
+    return redirect(f"{reverse('levies:reconciliation')}?date={day.isoformat()}")
