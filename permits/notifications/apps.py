@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "permits.notifications"
+    label = "notifications"
+    verbose_name = "Pemberitahuan"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the channel settings check)
