@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DecreesConfig(AppConfig):
+    name = "permits.decrees"
+    label = "decrees"
+    verbose_name = "Surat Keputusan (SK)"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy check)

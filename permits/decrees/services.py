@@ -1,0 +1,368 @@
+"""Decree actions: issue (number, draft, sign, store) at the signing step, revoke, record the handover,
+deliver by download, and take the satisfaction survey. Each runs in one transaction with its audit.
+
+Files and transactions: the signed PDF is written to storage inside the issuing transaction, under a
+fresh random name, before the row that points to it. If this function fails after the write, it
+deletes the file itself; if the caller's transaction rolls back later (a failure after us in
+`task_complete`), the file stays behind without a row: `decree_files_sweep` (a periodic job) removes
+such orphans once they are an hour old. A decree row therefore never points to a missing file.
+"""
+
+import datetime
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from permits.core.audit import audit_record
+from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.roles import ADMIN, FRONTDESK, HEAD, SUPERVISOR, has_role
+from permits.core.sequences import sequence_next
+from permits.intake.models import Application
+
+from . import drafting, signing
+from .models import ELEMENT_CODES, Decree, Handover, SurveyInvitation, SurveyResponse
+
+log = logging.getLogger("permits.decrees")
+FILES_DIR = "decrees"
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _stream(application: Application) -> str:
+    # The application's own audit stream (the workflow writes there too), so its history reads as one.
+    return f"intake.application:{application.pk}"
+
+
+def verify_url(token: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("decrees:verify", args=[token])
+
+
+def survey_url(token: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("decrees:survey", args=[token])
+
+
+def decree_number(*, seq: int, permit_code: str, year: int) -> str:
+    try:
+        return settings.DECREE_NUMBER_FORMAT.format(seq=seq, permit_code=permit_code.upper(), year=year)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ImproperlyConfigured(f"DECREE_NUMBER_FORMAT is invalid: {exc}") from exc
+
+
+def signer_display_name(user) -> str:
+    return (user.get_full_name() or user.get_username()).strip()
+
+
+# --- issuing ------------------------------------------------------------------------------------
+
+
+def decree_issue(*, application: Application, actor, now: datetime.datetime | None = None) -> Decree:
+    """Number, draft, sign and store the decree of an approved application.
+
+    Called by the workflow when the head completes the signing step, inside that transaction and
+    with the application row locked: the number (gap-free per year, `sequence_next`) and the row
+    commit, or roll back, with the step. Not atomic by itself on purpose: it must share the caller's.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("decree_issue runs inside the signing step's transaction")
+    now = _now(now)
+    if not has_role(actor, HEAD):
+        raise Forbidden("Hanya Kepala Dinas yang menandatangani SK.", "Only the head of office signs decrees.")
+    if application.status != Application.Status.APPROVED:
+        raise Conflict(
+            "not_approved",
+            "SK hanya diterbitkan untuk permohonan yang sudah disetujui.",
+            "A decree is issued only for an approved application.",
+        )
+    if Decree.objects.filter(application=application).exists():
+        raise Conflict("decree_exists", "SK permohonan ini sudah diterbitkan.", "The decree was already issued.")
+    permit_type = application.permit_type
+    year = timezone.localtime(now).year
+    seq = sequence_next(f"decree:{year}")
+    number = decree_number(seq=seq, permit_code=permit_type.code, year=year)
+    token = secrets.token_urlsafe(24)
+    signer_name = signer_display_name(actor)
+    draft = drafting.decree_draft(
+        application=application, number=number, issued_at=now, verify_url=verify_url(token), signer_name=signer_name
+    )
+    identity = signing.signing_identity()
+    signed = signing.sign_pdf(
+        drafting.render_pdf(draft),
+        reason=f"Keputusan nomor {number}",
+        location=settings.DECREE_PLACE,
+        signer_name=signer_name,
+    )
+    digest = hashlib.sha256(signed).hexdigest()
+    name = default_storage.save(f"{FILES_DIR}/{year}/{seq:06d}-{secrets.token_hex(8)}.pdf", ContentFile(signed))
+    try:
+        with transaction.atomic():  # a savepoint: a failed insert leaves the caller's transaction usable
+            decree = Decree.objects.create(
+                application=application,
+                number=number,
+                year=year,
+                seq=seq,
+                permit_type=permit_type,
+                holder_name=application.applicant.display_name,
+                object_summary=[list(row) for row in draft.object_rows],
+                file=name,
+                sha256=digest,
+                token=token,
+                issued_at=now,
+                valid_until=draft.extra["valid_until"],
+                signed_by=actor,
+                signed_at=now,
+                signer_name=signer_name,
+                certificate_fingerprint=identity.fingerprint,
+                certificate_subject=identity.subject[:300],
+            )
+    except IntegrityError:
+        default_storage.delete(name)
+        raise Conflict(
+            "decree_conflict", "Nomor atau SK bentrok; ulangi penandatanganan.", "Decree number clash; retry."
+        ) from None
+    except Exception:
+        default_storage.delete(name)
+        raise
+    audit_record(
+        actor=actor,
+        action="decree.issue",
+        obj=decree,
+        stream=_stream(application),
+        after={"number": number, "sha256": digest, "valid_until": decree.valid_until, "file": name},
+        at=now,
+    )
+    return decree
+
+
+def decree_files_sweep(*, older_than: timedelta = timedelta(hours=1), now: datetime.datetime | None = None) -> int:
+    """Delete stored decree files that no decree row points to (left by a rolled-back signing)."""
+    now = _now(now)
+    removed = 0
+    try:
+        years, _files = default_storage.listdir(FILES_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    for year in years:
+        _dirs, files = default_storage.listdir(f"{FILES_DIR}/{year}")
+        names = [f"{FILES_DIR}/{year}/{f}" for f in files]
+        known = set(Decree.objects.filter(file__in=names).values_list("file", flat=True))
+        for name in names:
+            if name in known:
+                continue
+            try:
+                modified = default_storage.get_modified_time(name)
+            except (NotImplementedError, FileNotFoundError):
+                continue
+            if now - modified >= older_than:
+                default_storage.delete(name)
+                removed += 1
+                log.warning("removed orphan decree file %s", name)
+    return removed
+
+
+# --- revocation ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decree_revoke(*, actor, decree_id: int, reason: str, now: datetime.datetime | None = None) -> Decree:
+    """The head revokes a decree, with a reason: recorded, audited, and shown on verification."""
+    now = _now(now)
+    if not has_role(actor, HEAD):
+        raise Forbidden("Hanya Kepala Dinas yang dapat mencabut SK.", "Only the head of office revokes decrees.")
+    decree = Decree.objects.select_for_update().select_related("application").filter(pk=decree_id).first()
+    if decree is None:
+        raise NotFound("SK", "Decree")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            "invalid",
+            "Alasan pencabutan wajib diisi.",
+            "A reason is required.",
+            fields={"reason": "Wajib diisi."},
+            status=422,
+        )
+    if len(reason) > 2000:
+        raise ServiceError(
+            "invalid",
+            "Alasan terlalu panjang.",
+            "Reason too long.",
+            fields={"reason": "Maks. 2000 karakter."},
+            status=422,
+        )
+    if decree.revoked:
+        raise Conflict("already_revoked", "SK ini sudah dicabut.", "The decree is already revoked.")
+    decree.revoked, decree.revoked_reason, decree.revoked_by, decree.revoked_at = True, reason, actor, now
+    decree.save(update_fields=["revoked", "revoked_reason", "revoked_by", "revoked_at"])
+    audit_record(
+        actor=actor,
+        action="decree.revoke",
+        obj=decree,
+        stream=_stream(decree.application),
+        before={"revoked": False},
+        after={"revoked": True, "number": decree.number},
+        note=reason,
+        at=now,
+    )
+    return decree
+
+
+# --- handover and digital delivery --------------------------------------------------------------
+
+
+def _invite(application: Application, now: datetime.datetime) -> SurveyInvitation:
+    invitation, _created = SurveyInvitation.objects.get_or_create(
+        application=application, defaults={"token": secrets.token_urlsafe(24), "created_at": now}
+    )
+    return invitation
+
+
+def decree_handover_record(*, application: Application, actor, payload: dict, now=None) -> Handover:
+    """The front desk hands the decree over: who took it (holder, or a representative with a letter),
+    the identity shown, when. Called by the workflow's handover step inside its transaction; the
+    applicant is then invited to the satisfaction survey."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("decree_handover_record runs inside the handover step's transaction")
+    now = _now(now)
+    if not has_role(actor, FRONTDESK, SUPERVISOR, HEAD, ADMIN):
+        raise Forbidden("Penyerahan SK dicatat oleh petugas loket.", "The front desk records the handover.")
+    decree = Decree.objects.select_for_update().filter(application=application).first()
+    if decree is None:
+        raise Conflict("no_decree", "SK permohonan ini belum diterbitkan.", "No decree has been issued yet.")
+    if decree.revoked:
+        raise Conflict("revoked", "SK ini sudah dicabut dan tidak dapat diserahkan.", "The decree is revoked.")
+    if Handover.objects.filter(decree=decree).exists():
+        raise Conflict("handed_over", "Penyerahan SK ini sudah dicatat.", "The handover is already recorded.")
+    relation = payload.get("relation") or Handover.Relation.HOLDER
+    handover = Handover.objects.create(
+        decree=decree,
+        collected_by=payload["collected_by"],
+        relation=relation,
+        id_number=payload["id_number"],
+        authorisation_letter=bool(payload.get("authorisation_letter")),
+        at=now,
+        by=actor,
+    )
+    invitation = _invite(application, now)
+    audit_record(
+        actor=actor,
+        action="decree.handover",
+        obj=decree,
+        stream=_stream(application),
+        after={"collected_by": handover.collected_by, "relation": relation, "number": decree.number},
+        at=now,
+    )
+    _send_survey_invitation(application, invitation, now)
+    return handover
+
+
+def _send_survey_invitation(application: Application, invitation: SurveyInvitation, now) -> None:
+    """Invite by message when the notifications app has a `survey_invitation` text (its own choice)."""
+    try:
+        from permits.notifications.models import MessageTemplate
+        from permits.notifications.services import notify_applicant
+    except ImportError:  # notifications not installed: the link is on the tracking page anyway
+        return
+    if MessageTemplate.objects.filter(code="survey_invitation").exists():
+        notify_applicant(
+            application=application,
+            template="survey_invitation",
+            context={"url": survey_url(invitation.token), "survey_url": survey_url(invitation.token)},
+            idempotency_key=f"application:{application.pk}:survey_invitation",
+            now=now,
+        )
+
+
+@transaction.atomic
+def decree_download_record(*, application: Application, now=None) -> Decree:
+    """The applicant downloaded the signed decree with the PIN (digital delivery): counted and audited."""
+    now = _now(now)
+    if not settings.DECREE_DIGITAL_DELIVERY:
+        raise Forbidden("Unduhan SK tidak tersedia; ambil SK di loket.", "Download is not offered; collect it.")
+    decree = Decree.objects.select_for_update().filter(application=application).first()
+    if decree is None:
+        raise NotFound("SK", "Decree")
+    if decree.revoked:
+        raise Conflict("revoked", "SK ini sudah dicabut.", "The decree is revoked.")
+    first = decree.first_downloaded_at is None
+    decree.downloads += 1
+    decree.first_downloaded_at = decree.first_downloaded_at or now
+    decree.save(update_fields=["downloads", "first_downloaded_at"])
+    _invite(application, now)
+    if first:  # one audit event for the first download; the count keeps the rest
+        audit_record(
+            actor=None,
+            actor_label="pemohon",
+            action="decree.download",
+            obj=decree,
+            stream=_stream(application),
+            after={"number": decree.number},
+            at=now,
+        )
+    return decree
+
+
+# --- the satisfaction survey --------------------------------------------------------------------
+
+
+def _survey_invalid(errors: dict[str, str]) -> ServiceError:
+    return ServiceError(
+        "invalid",
+        "Jawab semua pertanyaan (nilai 1 sampai 4).",
+        "Answer every question (1-4).",
+        fields=errors,
+        status=422,
+    )
+
+
+@transaction.atomic
+def survey_submit(*, token: str, answers: dict, suggestion: str = "", now=None) -> SurveyResponse:
+    """Record one applicant's answers, once per application. Nothing identifies an officer or the
+    respondent's address; the answers are not written to the audit trail."""
+    now = _now(now)
+    invitation = (
+        SurveyInvitation.objects.select_for_update()
+        .select_related("application")
+        .filter(token=(token or "")[:64])
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("Survei", "Survey")
+    if SurveyResponse.objects.filter(invitation=invitation).exists():
+        raise Conflict("already_answered", "Survei ini sudah diisi. Terima kasih.", "Already answered. Thank you.")
+    scores, errors = {}, {}
+    for code in ELEMENT_CODES:
+        value = str(answers.get(code) or "").strip()
+        if value not in ("1", "2", "3", "4"):
+            errors[code] = "Pilih salah satu nilai."
+        else:
+            scores[code] = int(value)
+    suggestion = (suggestion or "").strip()
+    if len(suggestion) > 2000:
+        errors["suggestion"] = "Terlalu panjang (maks. 2000 karakter)."
+    if errors:
+        raise _survey_invalid(errors)
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                invitation=invitation,
+                permit_type_id=invitation.application.permit_type_id,
+                submitted_at=now,
+                suggestion=suggestion,
+                **scores,
+            )
+    except IntegrityError:  # the unique constraint is the backstop behind the row lock
+        raise Conflict("already_answered", "Survei ini sudah diisi. Terima kasih.", "Already answered.") from None
+    # On the invitation's own stream, not the application's: officers reading the file's history do
+    # not see when (or whether) the applicant answered.
+    audit_record(actor=None, actor_label="pemohon", action="survey.answer", obj=invitation, at=now)
+    return response

@@ -1,0 +1,329 @@
+"""Decree pages. Officers: the head's signing queue (one or a batch), a decree with its revocation,
+the draft preview and the signed file. Public: verification by the QR's token (with the PDF check),
+the applicant's download with the PIN, and the satisfaction survey.
+
+Thin views: permission check, typed input, one service call, response. No JavaScript needed.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from permits.core.errors import ServiceError
+from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role, user_roles
+from permits.core.uploads import sniff
+from permits.portal.services import TrackingThrottled, tracking_open
+from permits.portal.throttle import client_ip
+from permits.workflow import services as workflow
+from permits.workflow.models import Task
+
+from . import drafting, selectors, services, throttle, verification
+from .models import ELEMENTS, Decree
+
+log = logging.getLogger("permits.decrees")
+MAX_BATCH = 50
+ANSWER_LABELS = {  # the regulation's four answers per element, worst to best
+    "u1": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "u2": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
+    "u3": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
+    "u4": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
+    "u5": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "u6": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
+    "u7": ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
+    "u8": ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
+    "u9": ("Buruk", "Cukup", "Baik", "Sangat baik"),
+}
+QUESTIONS = {
+    "u1": "Bagaimana kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
+    "u2": "Bagaimana kemudahan prosedur pelayanan di unit ini?",
+    "u3": "Bagaimana kecepatan waktu dalam memberikan pelayanan?",
+    "u4": "Bagaimana kewajaran biaya/tarif dalam pelayanan?",
+    "u5": "Bagaimana kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil "
+    "yang diberikan?",
+    "u6": "Bagaimana kompetensi/kemampuan petugas dalam pelayanan?",
+    "u7": "Bagaimana perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
+    "u8": "Bagaimana penanganan pengaduan, saran dan masukan pengguna layanan?",
+    "u9": "Bagaimana kualitas sarana dan prasarana?",
+}
+
+
+def _english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def _msg(exc: ServiceError) -> str:
+    return exc.message_en if _english() and exc.message_en else exc.message
+
+
+def _pdf(data_or_file, filename: str, *, inline: bool = False) -> HttpResponse:
+    if isinstance(data_or_file, bytes):
+        response = HttpResponse(data_or_file, content_type="application/pdf")
+        response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    else:
+        response = FileResponse(
+            data_or_file, content_type="application/pdf", as_attachment=not inline, filename=filename
+        )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _file_name(decree: Decree) -> str:
+    return "SK-" + "".join(c if c.isalnum() else "-" for c in decree.number).strip("-") + ".pdf"
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+
+def _require(request, *roles: str) -> None:
+    if not has_role(request.user, *roles):
+        raise PermissionDenied(_("Halaman ini hanya untuk Kepala Dinas dan pimpinan."))
+
+
+@login_required
+def signing_queue(request):
+    """The head's queue: approved applications waiting for the signature; sign one or many at once."""
+    _require(request, HEAD, SUPERVISOR, ADMIN)
+    tasks = list(selectors.signing_queue()[:200])
+    return render(
+        request,
+        "decrees/queue.html",
+        {
+            "tasks": tasks,
+            "can_sign": has_role(request.user, HEAD),
+            "recent": selectors.decrees_recent(),
+            "now": timezone.now(),
+            "max_batch": MAX_BATCH,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sign(request):
+    """Sign the chosen decrees: each its own transaction (one failure does not undo the others)."""
+    _require(request, HEAD)
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()][:MAX_BATCH]
+    if not ids:
+        messages.error(request, _("Pilih minimal satu SK untuk ditandatangani."))
+        return redirect("decrees:queue")
+    signed, failed = [], []
+    for task_id in ids:
+        try:
+            task = workflow.task_complete(actor=request.user, task_id=task_id, payload={})
+            signed.append(task.application.registration_number)
+        except ServiceError as exc:
+            failed.append(f"#{task_id}: {_msg(exc)}")
+    if signed:
+        messages.success(
+            request, _("%(n)d SK ditandatangani: %(list)s.") % {"n": len(signed), "list": ", ".join(signed)}
+        )
+    for line in failed:
+        messages.error(request, _("Gagal ditandatangani %(line)s") % {"line": line})
+    return redirect("decrees:queue")
+
+
+@login_required
+def draft_preview(request, task_id: int):
+    """The decree as it will be printed (watermarked DRAF, number given at signing)."""
+    _require(request, HEAD, SUPERVISOR, ADMIN)
+    task = Task.objects.select_related("application__permit_type", "application__applicant").filter(pk=task_id).first()
+    if task is None or task.kind != "signing":
+        raise Http404
+    draft = drafting.decree_draft(
+        application=task.application,
+        number="(diberikan saat ditandatangani)",
+        issued_at=timezone.now(),
+        verify_url=request.build_absolute_uri("/"),
+        signer_name=services.signer_display_name(request.user),
+        draft=True,
+    )
+    return _pdf(drafting.render_pdf(draft), f"DRAF-{task.application.registration_number}.pdf", inline=True)
+
+
+def _officer_decree(request, decree_id: int) -> Decree:
+    if not user_roles(request.user):
+        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
+    decree = selectors.decree_get(decree_id)
+    if decree is None:
+        raise Http404
+    return decree
+
+
+@login_required
+def decree_detail(request, decree_id: int, *, error: ServiceError | None = None, status: int = 200):
+    decree = _officer_decree(request, decree_id)
+    handover = selectors.decree_handover(decree)
+    return render(
+        request,
+        "decrees/detail.html",
+        {
+            "d": decree,
+            "public": selectors.public_decree(decree),
+            "handover": handover,
+            "can_revoke": has_role(request.user, HEAD) and not decree.revoked,
+            "verify_url": services.verify_url(decree.token),
+            "error": error,
+            "reason": request.POST.get("reason", "") if error else "",
+        },
+        status=status,
+    )
+
+
+@login_required
+def decree_file(request, decree_id: int):
+    decree = _officer_decree(request, decree_id)
+    return _pdf(default_storage.open(decree.file.name, "rb"), _file_name(decree), inline=True)
+
+
+@login_required
+@require_POST
+def decree_revoke(request, decree_id: int):
+    _officer_decree(request, decree_id)
+    try:
+        services.decree_revoke(actor=request.user, decree_id=decree_id, reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        return decree_detail(request, decree_id, error=exc, status=exc.status)
+    messages.success(request, _("SK dicabut. Halaman verifikasi kini menampilkan status dicabut."))
+    return redirect("decrees:detail", decree_id=decree_id)
+
+
+# --- public: verification -----------------------------------------------------------------------
+
+
+def _verify_page(request, decree: Decree, *, check=None, error: str = "", status: int = 200):
+    return render(
+        request,
+        "decrees/verify.html",
+        {"v": selectors.public_decree(decree), "check": check, "error": error, "max_mb": _max_mb()},
+        status=status,
+    )
+
+
+def _max_mb() -> int:
+    return settings.DECREE_VERIFY_MAX_BYTES // (1024 * 1024)
+
+
+@never_cache
+def verify(request, token: str):
+    """The QR's target: the decree's public facts and status; POST a PDF to check it is the issued one."""
+    decree = selectors.decree_by_token(token)
+    if decree is None:
+        return render(request, "decrees/verify_unknown.html", status=404)
+    if request.method != "POST":
+        return _verify_page(request, decree)
+    allowed, retry_after = throttle.upload_allowed(client_ip(request))
+    if not allowed:
+        minutes = max(1, -(-retry_after // 60))
+        response = _verify_page(
+            request,
+            decree,
+            error=_("Terlalu banyak pemeriksaan berkas dari jaringan Anda. Coba lagi dalam %(m)d menit.")
+            % {"m": minutes},
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+    upload = request.FILES.get("file")
+    if upload is None or not upload.size:
+        return _verify_page(request, decree, error=_("Pilih berkas PDF SK yang akan diperiksa."), status=422)
+    if upload.size > settings.DECREE_VERIFY_MAX_BYTES:
+        return _verify_page(
+            request, decree, error=_("Berkas terlalu besar (maks. %(mb)d MB).") % {"mb": _max_mb()}, status=413
+        )
+    head = upload.read(16)
+    if sniff(head) != "pdf":
+        return _verify_page(request, decree, error=_("Berkas bukan PDF."), status=422)
+    data = head + upload.read()
+    check = verification.check_upload(decree, data)
+    log.info("decree %s checked: %s", decree.pk, check.verdict)
+    return _verify_page(request, decree, check=check)
+
+
+# --- public: download with the PIN --------------------------------------------------------------
+
+
+@never_cache
+def download(request, number: str):
+    """Digital delivery: the signed decree for whoever holds the registration number and the PIN."""
+    if not settings.DECREE_DIGITAL_DELIVERY:
+        raise Http404
+    ctx = {"number": number}
+    if request.method != "POST":
+        return render(request, "decrees/download.html", ctx)
+    try:
+        app = tracking_open(client_ip=client_ip(request), registration_number=number, pin=request.POST.get("pin", ""))
+        decree = services.decree_download_record(application=app)
+    except ServiceError as exc:
+        response = render(request, "decrees/download.html", {**ctx, "error": _msg(exc)}, status=exc.status)
+        if isinstance(exc, TrackingThrottled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    return _pdf(default_storage.open(decree.file.name, "rb"), _file_name(decree))
+
+
+# --- public: the satisfaction survey ------------------------------------------------------------
+
+
+def _survey_questions(values: dict, errors: dict) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "element": label_en if _english() else label_id,
+            "question": QUESTIONS[code],
+            "answers": [(str(i), text) for i, text in enumerate(ANSWER_LABELS[code], start=1)],
+            "value": values.get(code, ""),
+            "error": errors.get(code, ""),
+        }
+        for code, label_id, label_en in ELEMENTS
+    ]
+
+
+@never_cache
+def survey(request, token: str):
+    """The satisfaction survey (SKM): nine questions, 1-4, once per application; no officer is named."""
+    invitation = selectors.survey_invitation(token)
+    if invitation is None:
+        raise Http404
+    if selectors.survey_answered(invitation):
+        return render(request, "decrees/survey_done.html", {"already": True})
+    values, errors, error = {}, {}, None
+    if request.method == "POST":
+        values = {code: request.POST.get(code, "") for code, _l, _e in ELEMENTS}
+        try:
+            services.survey_submit(token=token, answers=values, suggestion=request.POST.get("suggestion", ""))
+        except ServiceError as exc:
+            if exc.status == 409:
+                return render(request, "decrees/survey_done.html", {"already": True})
+            error, errors = _msg(exc), exc.fields
+        else:
+            return redirect(reverse("decrees:survey_done"))
+    return render(
+        request,
+        "decrees/survey.html",
+        {
+            "questions": _survey_questions(values, errors),
+            "error": error,
+            "suggestion": request.POST.get("suggestion", ""),
+            "suggestion_error": errors.get("suggestion", ""),
+        },
+        status=422 if error else 200,
+    )
+
+
+def survey_done(request):
+    return render(request, "decrees/survey_done.html", {"already": False})
