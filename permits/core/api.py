@@ -1,7 +1,7 @@
 """The JSON API's shared parts: authentication, error shape, and the auth endpoint."""
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -90,6 +90,18 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and "parse request body" in str(exc):
+            # A body that is not JSON at all is refused like any other invalid input (documented 422).
+            return api.create_response(
+                request,
+                error_body(
+                    "invalid",
+                    "Isi permintaan bukan JSON yang sah.",
+                    "The request body is not valid JSON.",
+                    {"body": "JSON tidak sah / invalid JSON"},
+                ),
+                status=422,
+            )
         return api.create_response(request, error_body("error", str(exc), str(exc)), status=exc.status_code)
 
     @api.exception_handler(Exception)
@@ -114,6 +126,9 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(
+        None, description="6-digit code from the authenticator app; required for head, treasurer and admin"
+    )
 
 
 class TokenOut(Schema):
@@ -121,8 +136,12 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut}, auth=None)
+@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def auth_token(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token (send it as `Authorization: Bearer <token>`)."""
-    key, token = token_issue(username=payload.username, password=payload.password, request=request)
+    """Exchange a username and password for a bearer token (send it as `Authorization: Bearer <token>`).
+
+    Roles that log in with two factors (head, treasurer, admin) also send `otp` when enforced.
+    Repeated failures lock the username (and the client's address) for a while: 429.
+    """
+    key, token = token_issue(username=payload.username, password=payload.password, otp=payload.otp, request=request)
     return {"token": key, "expires_at": token.expires_at.isoformat()}

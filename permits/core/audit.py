@@ -1,7 +1,11 @@
-"""Writing the audit trail. Called by services inside their transaction, never by views."""
+"""Writing and verifying the audit trail. Services call audit_record inside their transaction, never
+views; `manage.py audit_verify` calls audit_verify to walk every chain."""
 
+import datetime
 import hashlib
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,7 +21,8 @@ def _canonical(value: Any) -> str:
 def event_hash(event: AuditEvent) -> str:
     """The hash that chains `event` to its predecessor; any edit of a field changes it."""
     payload = {
-        "at": event.at.isoformat(),
+        # In UTC whatever zone the instant was given in: the database hands it back in UTC.
+        "at": event.at.astimezone(datetime.UTC).isoformat(),
         "actor": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,
@@ -75,3 +80,113 @@ def audit_record(
     event.hash = event_hash(event)
     event.save(force_insert=True)
     return event
+
+
+# --- verifying the chains ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link of one stream: which event, and what is wrong with it.
+
+    kind: `edited` (the row no longer matches its hash, or the predecessor it names was altered and
+    re-hashed), `deleted` (a seq is missing before this event), `reordered` (the predecessor it names
+    sits elsewhere in the stream).
+    """
+
+    stream: str
+    seq: int
+    event_id: int | None  # None when the event named is missing altogether
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"event id {self.event_id}" if self.event_id is not None else "no event"
+        return f"{self.stream} seq {self.seq} ({where}): {self.kind}: {self.detail}"
+
+
+def _check_link(event: AuditEvent, prev: AuditEvent | None) -> Break | None:
+    """Check one event against its predecessor in the walk (None for the first of its stream)."""
+    stream = event.stream
+    if event.hash != event_hash(event):
+        return Break(stream, event.seq, event.pk, "edited", "the row does not match its hash (changed after writing)")
+    expected_seq = prev.seq + 1 if prev is not None else 1
+    if event.seq != expected_seq:
+        missing = str(expected_seq) if event.seq == expected_seq + 1 else f"{expected_seq}..{event.seq - 1}"
+        return Break(stream, event.seq, event.pk, "deleted", f"seq {missing} missing before this event")
+    if event.prev_hash == (prev.hash if prev is not None else ""):
+        return None
+    named = None
+    if event.prev_hash:
+        named = AuditEvent.objects.filter(stream=stream, hash=event.prev_hash).values_list("seq", flat=True).first()
+    if named is not None:
+        detail = f"its recorded predecessor is seq {named}, not seq {event.seq - 1}"
+        return Break(stream, event.seq, event.pk, "reordered", detail)
+    if prev is None:
+        detail = "the first event left names a predecessor: the events before it were deleted and renumbered"
+        return Break(stream, event.seq, event.pk, "deleted", detail)
+    detail = (
+        f"the predecessor it recorded is gone: seq {prev.seq} (event id {prev.pk}) was altered and re-hashed, "
+        "or deleted and the stream renumbered"
+    )
+    return Break(stream, event.seq, event.pk, "edited", detail)
+
+
+Anchors = dict[str, tuple[int, str]]  # stream -> (seq, hash) of its newest event, as kept elsewhere
+
+
+def audit_verify(
+    streams: Iterable[str] | None = None,
+    *,
+    anchors: Anchors | None = None,
+    on_head: Callable[[str, int, str], None] | None = None,
+    chunk_size: int = 2000,
+) -> list[Break]:
+    """Recompute every hash and check every link; the first broken link of each broken stream.
+
+    Reads the events in (stream, seq) order in chunks (the unique (stream, seq) index serves the
+    order) holding only the previous event, so memory stays flat however long the trail is.
+    The chain alone cannot show that the newest events of a stream, or a whole stream, were
+    removed: `anchors` (heads kept from an earlier run, see `on_head` and `audit_verify --heads`)
+    catch that. `on_head(stream, seq, hash)` is called with the newest event of each intact stream.
+    """
+    qs = AuditEvent.objects.order_by("stream", "seq")
+    if streams is not None:
+        streams = list(streams)
+        qs = qs.filter(stream__in=streams)
+        anchors = {k: v for k, v in (anchors or {}).items() if k in streams}
+    anchors = dict(anchors or {})
+    breaks: list[Break] = []
+
+    def stream_end(last: AuditEvent) -> None:
+        anchor = anchors.pop(last.stream, None)
+        if anchor is not None and anchor[0] > last.seq:
+            detail = f"the kept head is seq {anchor[0]}: seq {last.seq + 1}..{anchor[0]} were removed"
+            breaks.append(Break(last.stream, last.seq + 1, None, "deleted", detail))
+        elif on_head is not None:
+            on_head(last.stream, last.seq, last.hash)
+
+    prev: AuditEvent | None = None
+    broken_stream = None
+    for event in qs.iterator(chunk_size=chunk_size):
+        if prev is not None and prev.stream != event.stream:
+            stream_end(prev)
+            prev = None
+        if event.stream == broken_stream:
+            continue
+        found = _check_link(event, prev)
+        anchor = anchors.get(event.stream)
+        if found is None and anchor is not None and anchor[0] == event.seq and anchor[1] != event.hash:
+            detail = "differs from the kept head of the stream: the chain from here on was rewritten"
+            found = Break(event.stream, event.seq, event.pk, "edited", detail)
+        if found is not None:
+            breaks.append(found)
+            anchors.pop(event.stream, None)
+            broken_stream, prev = event.stream, None
+            continue
+        prev = event
+    if prev is not None:
+        stream_end(prev)
+    for stream, (seq, _digest) in sorted(anchors.items()):
+        breaks.append(Break(stream, 1, None, "deleted", f"the whole stream is gone (its kept head was seq {seq})"))
+    return breaks

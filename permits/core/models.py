@@ -4,12 +4,34 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyError(Exception):
+    """An attempt to change or remove a recorded audit event (a programming error, never a user's)."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit rows are only ever inserted: bulk update and delete are refused in code (and, on
+    PostgreSQL, by the trigger of migration core 0003)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: update() is refused.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events are append-only: delete() is refused.")
+
+    def _raw_delete(self, using):  # the deletion collector's fast path
+        raise AppendOnlyError("Audit events are append-only: delete() is refused.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Audit events are append-only: bulk_update() is refused.")
+
+
 class AuditEvent(models.Model):
     """One recorded change: who did what to which object, with the state before and after.
 
     Events are append-only and chained per stream (usually one application): each carries the
-    hash of the previous event of its stream, so an edited or deleted row breaks the chain.
-    `(stream, seq)` is unique, so two writers can never fork a stream.
+    hash of the previous event of its stream, so an edited or deleted row breaks the chain
+    (`manage.py audit_verify`). `(stream, seq)` is unique, so two writers can never fork a stream.
+    Saving an existing row or deleting one raises AppendOnlyError; PostgreSQL refuses it too.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -26,6 +48,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="audit_stream_seq_unique")]
         indexes = [models.Index(fields=["object_type", "object_id"])]
@@ -33,6 +57,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # Only a first INSERT: an instance loaded from the database, or one given an existing pk
+        # without force_insert (which Django would turn into an UPDATE), is refused.
+        updating = not self._state.adding or (self.pk is not None and not kwargs.get("force_insert"))
+        if args or updating or kwargs.get("force_update") or kwargs.get("update_fields") is not None:
+            raise AppendOnlyError(f"Audit event {self.pk} is append-only: it cannot be saved again.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"Audit event {self.pk} is append-only: it cannot be deleted.")
 
 
 class Sequence(models.Model):

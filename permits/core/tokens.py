@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
+from .clients import client_ip
 from .errors import ServiceError
+from .login_throttle import login_check, login_failed, login_succeeded
 from .models import ApiToken
 
 
@@ -16,15 +18,58 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_issue(*, username: str, password: str, request=None) -> tuple[str, ApiToken]:
+def _refused(verdict) -> ServiceError:
+    from .forms import locked_message
+
+    return ServiceError(
+        "too_many_attempts",
+        str(locked_message(verdict)),
+        f"Too many failed attempts; try again in {verdict.minutes} minute(s).",
+        details={"retry_after": verdict.retry_after},
+        status=429,
+    )
+
+
+def token_issue(*, username: str, password: str, otp: str | None = None, request=None) -> tuple[str, ApiToken]:
+    """A new bearer token for a username and password (and, for roles that need it, a TOTP code).
+
+    Throttled like the login page (permits/core/login_throttle.py): wrong passwords count towards
+    locking the username and the client's address; a locked one answers 429.
+    """
+    from .otp import otp_check, otp_confirmed_device, otp_enforced, otp_required_for
+
+    ip = client_ip(request)
+    verdict = login_check(username=username, ip=ip)
+    if not verdict.allowed:
+        raise _refused(verdict)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
+        verdict = login_failed(username=username, ip=ip, via="api")
+        if not verdict.allowed:
+            raise _refused(verdict)
         raise ServiceError(
             "invalid_credentials",
             "Nama pengguna atau kata sandi salah.",
             "Wrong username or password.",
             status=401,
         )
+    login_succeeded(username=username)
+    if otp_enforced() and otp_required_for(user):
+        if otp_confirmed_device(user) is None:
+            raise ServiceError(
+                "otp_setup_required",
+                "Peran Anda memerlukan verifikasi dua langkah: masuk lewat browser sekali untuk memasangnya.",
+                "Your role needs two-factor login: sign in once in the browser to set it up.",
+                status=401,
+            )
+        if otp_check(user, otp or "") is None:
+            raise ServiceError(
+                "otp_required",
+                "Kode OTP tidak ada atau salah. Kirim kode 6 angka dari aplikasi autentikator di `otp`.",
+                "Missing or wrong OTP code: send the 6-digit authenticator code in `otp`.",
+                fields={"otp": "Kode OTP diperlukan / OTP code required"},
+                status=401,
+            )
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
