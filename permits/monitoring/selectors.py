@@ -1,0 +1,640 @@
+"""Reads for leadership: the dashboard's figures, the stalled list, an officer's record, the digest.
+
+Every figure is one aggregate query over an indexed range (active tasks by state and due_at;
+finished tasks of a month, 12 weeks or 90 days; registrations of a day), so the cost follows the
+period asked and the work in hand, never the whole history. Python only loops over a page of
+rows, over the handful of candidates near a threshold, or over per-step/per-type summary rows.
+See docs/MONITORING.md for what each number means.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, F, Q, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
+from django.utils import timezone
+
+from permits.catalog.models import PermitType, Step
+from permits.core.calendar import office_calendar
+from permits.core.workdays import WorkCalendar
+from permits.intake.models import Application
+from permits.workflow.models import Task
+from permits.workflow.sla import DUE_SOON_MIN, DUE_SOON_SHARE, humanize
+
+from . import thresholds as th
+from .models import Alert, Explanation
+from .services import idle_tasks, monitored_tasks
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+K = Step.Kind
+DONE = Task.State.DONE
+WINDOW_DAYS = 90  # median / 90th percentile / where the time goes
+TREND_WEEKS = 12
+KIND_LABELS = dict(Step.Kind.choices)
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.datetime
+    end: datetime.datetime
+    label: str
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=JAKARTA)
+
+
+def month_period(now: datetime.datetime, month: str = "") -> Period:
+    """The calendar month (Asia/Jakarta) of `month` ("YYYY-MM") or of `now`; a bad value means now."""
+    today = timezone.localtime(now, JAKARTA).date()
+    first = today.replace(day=1)
+    if month:
+        try:
+            year, number = month.split("-")
+            first = datetime.date(int(year), int(number), 1)
+        except ValueError:
+            pass
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return Period(local_midnight(first), local_midnight(nxt), first.strftime("%m/%Y"))
+
+
+def day_period(day: datetime.date) -> Period:
+    return Period(local_midnight(day), local_midnight(day + timedelta(days=1)), day.strftime("%d/%m/%Y"))
+
+
+def _wait_kinds() -> list[str]:
+    return list(settings.MONITOR_APPLICANT_WAIT_KINDS)
+
+
+def _share(part: int, total: int) -> float | None:
+    return round(100 * part / total, 1) if total else None
+
+
+def _on_time_task() -> Q:
+    return Q(working_seconds__lte=F("bound_seconds"))
+
+
+def done_tasks(start: datetime.datetime, end: datetime.datetime):
+    """Office steps finished (done) in [start, end): the SLA record of steps."""
+    return Task.objects.filter(state=DONE, finished_at__gte=start, finished_at__lt=end).exclude(kind__in=_wait_kinds())
+
+
+def decisions_signed(start: datetime.datetime, end: datetime.datetime):
+    """Applications granted in [start, end): their decree was signed (the signing step is done)."""
+    return Task.objects.filter(kind=K.SIGNING, state=DONE, finished_at__gte=start, finished_at__lt=end)
+
+
+def decisions_rejected(start: datetime.datetime, end: datetime.datetime):
+    return Application.objects.filter(status=Application.Status.REJECTED, finished_at__gte=start, finished_at__lt=end)
+
+
+# --- now ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class NowFigures:
+    stages: list[dict]
+    returned: int
+    overdue: int
+    due_soon: int
+    registered_today: int
+    decrees_this_month: int
+    awaiting_payment: int
+    levies_collected: object  # Decimal, or None when the levies app is absent
+    in_process: int
+
+
+def _due_soon_count(cal: WorkCalendar, now: datetime.datetime) -> int:
+    """Office tasks not overdue with at most max(25% of the bound, 2 hours) of working time left
+    (the work queue's "due soon"): bucketed due_at ranges in SQL, the exact rule here."""
+    q = Q(pk__in=[])
+    for lo, hi in th.bound_buckets():
+        bucket = Q(bound_seconds__gt=lo)
+        if hi is not None:
+            limit = max(timedelta(seconds=hi) * DUE_SOON_SHARE, DUE_SOON_MIN)
+            bucket &= Q(bound_seconds__lte=hi, due_at__lte=th.cutoff_after(cal, now, limit))
+        q |= bucket
+    rows = monitored_tasks().filter(q, due_at__gte=now).values_list("due_at", "bound_seconds")
+    count = 0
+    for due, bound in rows:
+        limit = max(timedelta(seconds=bound) * DUE_SOON_SHARE, DUE_SOON_MIN)
+        if cal.working_time_between(now, due) <= limit:
+            count += 1
+    return count
+
+
+def levies_collected(start: datetime.datetime, end: datetime.datetime):
+    """Levy payments received in [start, end) (None when the levies app is not installed)."""
+    try:
+        from permits.levies.models import Payment
+    except ImportError:
+        return None
+    return Payment.objects.filter(paid_at__gte=start, paid_at__lt=end).aggregate(s=Sum("amount"))["s"] or 0
+
+
+def ikm(since: datetime.datetime) -> dict | None:
+    """The satisfaction index (IKM) since `since`, where the decrees app provides it."""
+    try:
+        from permits.decrees.selectors import ikm_summary
+    except ImportError:
+        return None
+    summary = ikm_summary(since)
+    return summary if summary.get("respondents") else None
+
+
+def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None) -> NowFigures:
+    cal = cal or office_calendar()
+    by_kind = dict(
+        Task.objects.filter(state__in=Task.ACTIVE_STATES).values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    stages = [{"kind": k, "label": KIND_LABELS[k], "count": by_kind[k]} for k in K.values if by_kind.get(k)]
+    month = month_period(now)
+    today = timezone.localtime(now, JAKARTA).date()
+    apps = (
+        Application.objects.filter(status__in=[Application.Status.RETURNED, Application.Status.AWAITING_PAYMENT])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_status = dict(apps)
+    return NowFigures(
+        stages=stages,
+        returned=by_status.get(Application.Status.RETURNED, 0),
+        overdue=monitored_tasks().filter(due_at__lt=now).count(),
+        due_soon=_due_soon_count(cal, now),
+        registered_today=Application.objects.filter(registered_at__gte=local_midnight(today)).count(),
+        decrees_this_month=decisions_signed(month.start, month.end).count(),
+        awaiting_payment=by_status.get(Application.Status.AWAITING_PAYMENT, 0),
+        levies_collected=levies_collected(month.start, month.end),
+        in_process=sum(s["count"] for s in stages),
+    )
+
+
+# --- SLA compliance -----------------------------------------------------------------------------
+
+
+@dataclass
+class Compliance:
+    total: int = 0
+    on_time: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return _share(self.on_time, self.total)
+
+    @property
+    def late(self) -> int:
+        return self.total - self.on_time
+
+
+def step_compliance(period: Period) -> Compliance:
+    row = done_tasks(period.start, period.end).aggregate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+    return Compliance(row["n"], row["ok"])
+
+
+def application_compliance(period: Period) -> Compliance:
+    """Applications decided in the period (decree signed, or rejected) by their promised instant."""
+    signed = decisions_signed(period.start, period.end).aggregate(
+        n=Count("id"), ok=Count("id", filter=Q(finished_at__lte=F("application__promised_completion_at")))
+    )
+    rejected = decisions_rejected(period.start, period.end).aggregate(
+        n=Count("id"), ok=Count("id", filter=Q(finished_at__lte=F("promised_completion_at")))
+    )
+    return Compliance(signed["n"] + rejected["n"], signed["ok"] + rejected["ok"])
+
+
+@dataclass
+class WeekRow:
+    start: datetime.date
+    steps: Compliance
+    applications: Compliance
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%d/%m")
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - timedelta(days=day.weekday())
+
+
+def _week_key(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value, JAKARTA) if timezone.is_aware(value) else value
+        return value.date()
+    return value
+
+
+def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[WeekRow]:
+    """Share on time per week (Monday to Sunday, Asia/Jakarta), the last `weeks` weeks including this one."""
+    this_week = _week_start(timezone.localtime(now, JAKARTA).date())
+    first = this_week - timedelta(weeks=weeks - 1)
+    start, end = local_midnight(first), now
+    rows = {
+        first + timedelta(weeks=i): WeekRow(first + timedelta(weeks=i), Compliance(), Compliance())
+        for i in range(weeks)
+    }
+    week = TruncWeek("finished_at", tzinfo=JAKARTA)
+    for w, n, ok in (
+        done_tasks(start, end)
+        .annotate(w=week)
+        .values_list("w")
+        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .order_by()
+    ):
+        row = rows.get(_week_key(w))
+        if row:
+            row.steps = Compliance(n, ok)
+    for qs, promised in (
+        (decisions_signed(start, end), "application__promised_completion_at"),
+        (decisions_rejected(start, end), "promised_completion_at"),
+    ):
+        for w, n, ok in (
+            qs.annotate(w=week)
+            .values_list("w")
+            .annotate(n=Count("id"), ok=Count("id", filter=Q(finished_at__lte=F(promised))))
+            .order_by()
+        ):
+            row = rows.get(_week_key(w))
+            if row:
+                row.applications = Compliance(row.applications.total + n, row.applications.on_time + ok)
+    return list(rows.values())
+
+
+@dataclass
+class TypeRow:
+    permit_type: PermitType
+    steps: Compliance = field(default_factory=Compliance)
+    applications: Compliance = field(default_factory=Compliance)
+
+
+def by_permit_type(period: Period) -> list[TypeRow]:
+    rows = {pt.pk: TypeRow(pt) for pt in PermitType.objects.order_by("order", "code")}
+    for pt_id, n, ok in (
+        done_tasks(period.start, period.end)
+        .values_list("application__permit_type")
+        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .order_by()
+    ):
+        rows[pt_id].steps = Compliance(n, ok)
+    for qs, key, promised in (
+        (decisions_signed(period.start, period.end), "application__permit_type", "application__promised_completion_at"),
+        (decisions_rejected(period.start, period.end), "permit_type", "promised_completion_at"),
+    ):
+        for pt_id, n, ok in (
+            qs.values_list(key)
+            .annotate(n=Count("id"), ok=Count("id", filter=Q(finished_at__lte=F(promised))))
+            .order_by()
+        ):
+            a = rows[pt_id].applications
+            rows[pt_id].applications = Compliance(a.total + n, a.on_time + ok)
+    return [r for r in rows.values() if r.steps.total or r.applications.total or r.permit_type.active]
+
+
+# --- steps: compliance, median, 90th percentile, where the time goes ----------------------------
+
+
+@dataclass
+class StepRow:
+    step: Step
+    month: Compliance = field(default_factory=Compliance)
+    finished: int = 0  # in the window
+    mean: timedelta | None = None
+    median: timedelta | None = None
+    p90: timedelta | None = None
+    active: int = 0  # held now
+
+    @property
+    def bound(self) -> timedelta:
+        if self.step.bound_unit == Step.Unit.HOURS:
+            return timedelta(hours=self.step.bound_value)
+        return self.step.bound_value * office_calendar().day_length()
+
+
+def step_percentiles(since: datetime.datetime, until: datetime.datetime, **filters) -> dict[int, tuple[int, int]]:
+    """{step id: (median, 90th percentile)} working seconds of the office steps finished in
+    [since, until): nearest rank (rank = ceil(p * n)), picked by a window function in the database
+    (row number per step ordered by working time), so only two rows per step come back."""
+    qs = (
+        done_tasks(since, until)
+        .filter(**filters)
+        .annotate(
+            rn=Window(RowNumber(), partition_by=[F("step_id")], order_by=[F("working_seconds").asc(), F("id").asc()]),
+            n=Window(Count("id"), partition_by=[F("step_id")]),
+        )
+        .filter(Q(rn=(F("n") + 1) / 2) | Q(rn=(F("n") * 9 + 9) / 10))
+        .values_list("step_id", "rn", "n", "working_seconds")
+    )
+    out: dict[int, list[int | None]] = defaultdict(lambda: [None, None])
+    for step_id, rn, n, seconds in qs:
+        if rn == (n + 1) // 2:
+            out[step_id][0] = seconds
+        if rn == (n * 9 + 9) // 10:
+            out[step_id][1] = seconds
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _seconds(value) -> timedelta | None:
+    return None if value is None else timedelta(seconds=int(value))
+
+
+def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow]:
+    """Per office step: this period's compliance, and over the last 90 days the number finished,
+    mean, median and 90th percentile working time; the tasks it holds now. Slowest median first."""
+    since = now - timedelta(days=WINDOW_DAYS)
+    rows: dict[int, StepRow] = {}
+
+    def row(step_id: int) -> StepRow:
+        if step_id not in rows:
+            rows[step_id] = StepRow(step=None)  # filled below with one query
+        return rows[step_id]
+
+    for sid, n, ok in (
+        done_tasks(period.start, period.end)
+        .filter(**filters)
+        .values_list("step_id")
+        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .order_by()
+    ):
+        row(sid).month = Compliance(n, ok)
+    for sid, n, mean in (
+        done_tasks(since, now)
+        .filter(**filters)
+        .values_list("step_id")
+        .annotate(n=Count("id"), m=Avg("working_seconds"))
+        .order_by()
+    ):
+        r = row(sid)
+        r.finished, r.mean = n, _seconds(mean)
+    for sid, (median, p90) in step_percentiles(since, now, **filters).items():
+        r = row(sid)
+        r.median, r.p90 = _seconds(median), _seconds(p90)
+    active = monitored_tasks().filter(**filters).values_list("step_id").annotate(n=Count("id")).order_by()
+    for sid, n in active:
+        row(sid).active = n
+    steps = Step.objects.select_related("permit_type").in_bulk(list(rows))
+    for sid, r in rows.items():
+        r.step = steps[sid]
+    return sorted(
+        rows.values(),
+        key=lambda r: (-(r.median or timedelta(0)).total_seconds(), r.step.permit_type.code, r.step.order),
+    )
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficerRow:
+    user: object
+    steps: Compliance
+    active: int = 0
+    alerts: int = 0
+
+
+def by_officer(period: Period) -> list[OfficerRow]:
+    """Steps finished in the period per officer who held them (the finisher when nobody claimed)."""
+    holder = Coalesce("assignee_id", "finished_by_id")
+    counts = (
+        done_tasks(period.start, period.end)
+        .annotate(holder=holder)
+        .filter(holder__isnull=False)
+        .values_list("holder")
+        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .order_by()
+    )
+    rows = {uid: OfficerRow(None, Compliance(n, ok)) for uid, n, ok in counts}
+    for uid, n in (
+        monitored_tasks().filter(assignee__isnull=False).values_list("assignee").annotate(n=Count("id")).order_by()
+    ):
+        rows.setdefault(uid, OfficerRow(None, Compliance())).active = n
+    for uid, n in (
+        Alert.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end, assignee__isnull=False)
+        .values_list("assignee")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        rows.setdefault(uid, OfficerRow(None, Compliance())).alerts = n
+    users = get_user_model().objects.in_bulk(list(rows))
+    for uid, r in rows.items():
+        r.user = users[uid]
+    return sorted(rows.values(), key=lambda r: (r.steps.share if r.steps.share is not None else 101, r.user.username))
+
+
+@dataclass
+class OfficerRecord:
+    user: object
+    month: Compliance
+    window: Compliance
+    steps: list[StepRow]
+    load: list[Task]
+    alerts: list[Alert]
+    open_explanations: int
+
+
+def officer_record(user, now: datetime.datetime, period: Period) -> OfficerRecord:
+    since = now - timedelta(days=WINDOW_DAYS)
+
+    def compliance(start, end) -> Compliance:
+        row = (
+            done_tasks(start, end)
+            .filter(Q(assignee=user) | Q(assignee__isnull=True, finished_by=user))
+            .aggregate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        )
+        return Compliance(row["n"], row["ok"])
+
+    load = list(
+        Task.objects.filter(assignee=user, state__in=Task.ACTIVE_STATES)
+        .select_related("application__permit_type", "step")
+        .order_by("due_at")[:100]
+    )
+    alerts = list(
+        Alert.objects.filter(Q(assignee=user) | Q(recipient=user))
+        .select_related("task__application", "task__step", "explanation")
+        .order_by("-sent_at")[:50]
+    )
+    return OfficerRecord(
+        user=user,
+        month=compliance(period.start, period.end),
+        window=compliance(since, now),
+        steps=[r for r in step_rows(now, period, assignee=user) if r.finished or r.month.total],
+        load=load,
+        alerts=alerts,
+        open_explanations=Explanation.objects.filter(alert__recipient=user, answered_at__isnull=True).count(),
+    )
+
+
+# --- the stalled list ---------------------------------------------------------------------------
+
+
+def stalled_tasks(now: datetime.datetime, cal: WorkCalendar | None = None):
+    """Every office task past its due instant, or idle (nobody acted for MONITOR_IDLE_HOURS
+    working hours), most overdue first."""
+    cal = cal or office_calendar()
+    idle = idle_tasks(monitored_tasks(), cal, now).values("pk")
+    return (
+        monitored_tasks()
+        .filter(Q(due_at__lt=now) | Q(pk__in=idle))
+        .select_related("application__permit_type", "step", "assignee")
+        .order_by("due_at", "id")
+    )
+
+
+@dataclass
+class StalledRow:
+    task: Task
+    overdue: bool
+    late: str  # working time past due, or idle time
+    levels: list[str]
+    explanation: Explanation | None
+
+
+EXPLANATION_PREFERENCE = [Alert.Level.OVERDUE, Alert.Level.IDLE, Alert.Level.ESCALATED_SUPERVISOR]
+
+
+def stalled_rows(tasks, now: datetime.datetime, cal: WorkCalendar | None = None) -> list[StalledRow]:
+    """Rows for a page of stalled tasks: their alerts and the officer's explanation in one query."""
+    cal = cal or office_calendar()
+    tasks = list(tasks)
+    alerts = defaultdict(dict)
+    for alert in Alert.objects.filter(task__in=[t.pk for t in tasks]).select_related("explanation"):
+        alerts[alert.task_id][alert.level] = alert
+    day = cal.day_length()
+    rows = []
+    for t in tasks:
+        overdue = now > t.due_at
+        late = (
+            cal.working_time_between(t.due_at, now)
+            if overdue
+            else cal.working_time_between(t.claimed_at or t.started_at, now)
+        )
+        mine = alerts.get(t.pk, {})
+        explained = [mine[lv] for lv in EXPLANATION_PREFERENCE if lv in mine and hasattr(mine[lv], "explanation")]
+        explanation = explained[0].explanation if explained else None
+        rows.append(
+            StalledRow(
+                task=t,
+                overdue=overdue,
+                late=humanize(late, day),
+                levels=[lv for lv in (lv.value for lv in Alert.Level) if lv in mine],
+                explanation=explanation,
+            )
+        )
+    return rows
+
+
+# --- explanations -------------------------------------------------------------------------------
+
+
+def explanations(state: str = ""):
+    """open: not answered yet; answered: waiting for a superior's acknowledgement; else all."""
+    qs = Explanation.objects.select_related(
+        "alert__task__application__permit_type",
+        "alert__task__step",
+        "alert__recipient",
+        "alert__assignee",
+        "answered_by",
+        "acknowledged_by",
+    )
+    if state == "open":
+        qs = qs.filter(answered_at__isnull=True)
+    elif state == "answered":
+        qs = qs.filter(answered_at__isnull=False, acknowledged_at__isnull=True)
+    return qs.order_by("-requested_at", "-id")
+
+
+def explanation_counts() -> dict[str, int]:
+    return Explanation.objects.aggregate(
+        open=Count("id", filter=Q(answered_at__isnull=True)),
+        answered=Count("id", filter=Q(answered_at__isnull=False, acknowledged_at__isnull=True)),
+    )
+
+
+def explanation_by_token(token: str) -> Explanation | None:
+    token = (token or "").strip()
+    if not token or len(token) > 32:
+        return None
+    return (
+        Explanation.objects.select_related(
+            "alert__task__application__permit_type",
+            "alert__task__step",
+            "alert__task__assignee",
+            "alert__recipient",
+            "answered_by",
+            "acknowledged_by",
+        )
+        .filter(token=token)
+        .first()
+    )
+
+
+def task_alerts(task: Task) -> list[Alert]:
+    return list(
+        Alert.objects.filter(task=task)
+        .select_related("recipient", "explanation__answered_by")
+        .order_by("sent_at", "id")
+    )
+
+
+def my_explanations(user):
+    """Explanation requests the user may answer: sent to them, or to a role they hold."""
+    from permits.core.roles import user_roles
+
+    return explanations().filter(
+        Q(alert__recipient=user) | Q(alert__assignee=user) | Q(alert__to_role__in=list(user_roles(user)) or ["-"])
+    )
+
+
+# --- the daily digest ---------------------------------------------------------------------------
+
+
+@dataclass
+class DigestFigures:
+    day: datetime.date
+    registered: int
+    decided: Compliance
+    steps: Compliance
+    overdue_now: int
+    alerts: int
+    unanswered: int
+    worst: list[tuple[str, str]]  # (registration number, how late)
+
+    @property
+    def summary(self) -> str:
+        """At most ~75 characters (one SMS with the worst stalls): the day in one line."""
+        pct = lambda c: "-" if c.share is None else f"{c.share:.0f}%"  # noqa: E731
+        return (
+            f"{self.registered} masuk, {self.decided.total} selesai ({pct(self.decided)} tepat), "
+            f"langkah {pct(self.steps)} tepat; {self.overdue_now} terlambat"
+        )
+
+    @property
+    def worst_summary(self) -> str:
+        return "; ".join(f"{number} {late}" for number, late in self.worst) or "tidak ada"
+
+
+def digest_figures(*, day: datetime.date, now: datetime.datetime) -> DigestFigures:
+    period = day_period(day)
+    cal = office_calendar()
+    worst = monitored_tasks().filter(due_at__lt=now).select_related("application").order_by("due_at", "id")[:3]
+    return DigestFigures(
+        day=day,
+        registered=Application.objects.filter(registered_at__gte=period.start, registered_at__lt=period.end).count(),
+        decided=application_compliance(period),
+        steps=step_compliance(period),
+        overdue_now=monitored_tasks().filter(due_at__lt=now).count(),
+        alerts=Alert.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end).count(),
+        unanswered=Explanation.objects.filter(answered_at__isnull=True).count(),
+        worst=[
+            (t.application.registration_number, humanize(cal.working_time_between(t.due_at, now), cal.day_length()))
+            for t in worst
+        ],
+    )

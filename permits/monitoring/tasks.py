@@ -1,0 +1,28 @@
+"""Scheduled jobs: the stalled-file sweep every five minutes and the head's daily digest."""
+
+import datetime
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .services import daily_digest_send, stall_sweep
+
+JAKARTA_UTC_OFFSET = 7  # Asia/Jakarta has no daylight saving: WIB is always UTC+7
+
+
+def _utc_hour(local_hour: int) -> int:
+    """Huey's crontab runs on UTC; the digest hour is set in office (Asia/Jakarta) time."""
+    return (local_hour - JAKARTA_UTC_OFFSET) % 24
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def check_overdue_steps() -> int:
+    """Every five minutes: raise warning / overdue / idle / escalation alerts not raised yet."""
+    return stall_sweep().total
+
+
+@db_periodic_task(crontab(minute="0", hour=str(_utc_hour(settings.MONITOR_DIGEST_HOUR))))
+def send_daily_digest() -> int:
+    """Every morning (MONITOR_DIGEST_HOUR, Asia/Jakarta): yesterday's figures and worst stalls to the head."""
+    return daily_digest_send(now=datetime.datetime.now(datetime.UTC))

@@ -1,0 +1,41 @@
+"""The alert texts fit one SMS; the charts are accessible inline SVG with escaped labels."""
+
+import pytest
+
+from permits.monitoring import charts
+from permits.monitoring.services import TEMPLATES
+from permits.notifications.models import MessageTemplate
+from permits.notifications.rendering import PLACEHOLDERS, SMS_LIMIT, render, sample_context, sms_length, text_errors
+
+
+@pytest.mark.django_db
+def test_alert_and_digest_templates_exist_and_fit_one_sms_with_the_longest_values():
+    codes = set(TEMPLATES.values()) | {"daily_digest"}
+    rows = {t.code: t for t in MessageTemplate.objects.filter(code__in=codes)}
+    assert set(rows) == codes
+    for t in rows.values():
+        for text in (t.text_id, t.text_en):
+            assert text_errors(text) == [], t.code
+            assert sms_length(render(text, sample_context())) <= SMS_LIMIT, t.code
+        assert "{url}" in t.text_id or t.code == "daily_digest", t.code
+        assert set(t.whatsapp_param_names) <= set(PLACEHOLDERS) and t.whatsapp_name
+
+
+def test_bar_chart_draws_one_bar_per_row_and_escapes_labels():
+    svg = charts.bar_chart(
+        [charts.Bar("PBG · <Verifikasi>", 5, "5 jam", "bad"), charts.Bar("SIP", 2.5, "2,5 jam")],
+        title="Median & p90",
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title>Median &amp; p90</title>" in svg
+    assert "&lt;Verifikasi&gt;" in svg and "<Verifikasi>" not in svg
+    assert svg.count('fill="#b42318"') == 1  # the late one is red
+    assert charts.bar_chart([], title="x") == ""
+
+
+def test_line_chart_breaks_the_line_where_a_week_has_no_data():
+    svg = charts.line_chart(
+        ["02/11", "09/11", "16/11", "23/11"], [charts.Series("Langkah", [100, None, 50, 75])], title="Tren"
+    )
+    assert svg.count("<polyline") == 1  # 16/11-23/11 only; 02/11 stands alone
+    assert svg.count("<circle") == 3
+    assert "02/11" in svg and "23/11" in svg

@@ -1,0 +1,329 @@
+"""Leadership pages (dashboard, stalled list, officer record, explanations, exports), the officer's
+explanation page (answered from the link in the alert) and the public transparency page.
+
+Thin views: a role check, the reads from selectors (or one service call), a response. No
+JavaScript: charts are inline SVG drawn on the server, with the same numbers in tables.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from permits.core.calendar import office_calendar
+from permits.core.errors import ServiceError
+from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role, user_roles
+from permits.workflow.selectors import task_view
+from permits.workflow.sla import OVERDUE, humanize
+
+from . import charts, exports, selectors, services
+from .transparency import transparency_rows
+
+LEADERS = (HEAD, SUPERVISOR, ADMIN)
+PAGE_SIZE = 50
+
+
+def _require_leader(request) -> None:
+    if not has_role(request.user, *LEADERS):
+        raise PermissionDenied(_("Halaman ini untuk kepala dinas dan kepala bidang/seksi."))
+
+
+def _tone(share: float | None) -> str:
+    if share is None:
+        return "muted"
+    return "ok" if share >= 90 else ("warn" if share >= 75 else "bad")
+
+
+def _hours(value: timedelta | None) -> float:
+    return value.total_seconds() / 3600 if value else 0.0
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def _history(now, period) -> dict:
+    """The figures about the past (the month, 12 weeks, 90 days): the costliest reads, kept in the
+    shared cache for MONITOR_DASHBOARD_CACHE_SECONDS so that reloading the page costs nothing."""
+    ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    key = f"monitoring:history:v1:{period.start:%Y%m}:{int(now.timestamp()) // max(ttl, 1)}"
+    data = cache.get(key) if ttl else None
+    if data is None:
+        data = {
+            "steps_c": selectors.step_compliance(period),
+            "apps_c": selectors.application_compliance(period),
+            "trend": selectors.weekly_trend(now),
+            "types": selectors.by_permit_type(period),
+            "steps": selectors.step_rows(now, period),
+            "officers": selectors.by_officer(period),
+        }
+        if ttl:
+            cache.set(key, data, ttl)
+    return data
+
+
+@login_required
+def dashboard(request):
+    _require_leader(request)
+    now = timezone.now()
+    cal = office_calendar()
+    period = selectors.month_period(now, request.GET.get("bulan", ""))
+    history = _history(now, period)
+    trend, types, steps = history["trend"], history["types"], history["steps"]
+    stalled_qs = selectors.stalled_tasks(now, cal)
+    day = cal.day_length()
+    trend_chart = charts.line_chart(
+        [w.label for w in trend],
+        [
+            charts.Series(_("Langkah tepat waktu"), [w.steps.share for w in trend], "ok"),
+            charts.Series(_("Permohonan tepat waktu"), [w.applications.share for w in trend], ""),
+        ],
+        title=_("Kepatuhan waktu per minggu, 12 minggu terakhir"),
+    )
+    step_chart = charts.bar_chart(
+        [
+            charts.Bar(
+                f"{r.step.permit_type.code} · {r.step.name}",
+                _hours(r.median),
+                humanize(r.median, day),
+                "bad" if r.median and r.median > r.bound else "ok",
+            )
+            for r in steps
+            if r.median is not None
+        ][:15],
+        title=_("Median waktu kerja per langkah (90 hari), terlama di atas"),
+    )
+    type_chart = charts.bar_chart(
+        [
+            charts.Bar(
+                t.permit_type.code,
+                t.applications.share or 0,
+                f"{t.applications.share:.0f}%",
+                _tone(t.applications.share),
+            )
+            for t in types
+            if t.applications.total
+        ],
+        title=_("Permohonan selesai tepat waktu per jenis izin"),
+        max_value=100,
+    )
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "now": now,
+            "period": period,
+            "figures": selectors.now_figures(now, cal),
+            **history,
+            "stalled": selectors.stalled_rows(stalled_qs[:10], now, cal),
+            "stalled_count": stalled_qs.count(),
+            "explanations": selectors.explanation_counts(),
+            "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
+            "trend_chart": trend_chart,
+            "step_chart": step_chart,
+            "type_chart": type_chart,
+            "day": day,
+            "idle_hours": settings.MONITOR_IDLE_HOURS,
+        },
+    )
+
+
+@login_required
+def stalled(request):
+    _require_leader(request)
+    now = timezone.now()
+    cal = office_calendar()
+    page = Paginator(selectors.stalled_tasks(now, cal), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/stalled.html",
+        {"page": page, "rows": selectors.stalled_rows(page.object_list, now, cal), "now": now},
+    )
+
+
+@login_required
+def officer(request, username: str):
+    _require_leader(request)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise Http404(_("Petugas tidak ditemukan."))
+    now = timezone.now()
+    period = selectors.month_period(now, request.GET.get("bulan", ""))
+    record = selectors.officer_record(user, now, period)
+    load = []
+    for task in record.load:
+        view = task_view(task, now)
+        load.append({"t": task, "overdue": view.sla == OVERDUE, "left": view.left_label})
+    return render(
+        request,
+        "monitoring/officer.html",
+        {
+            "officer": user,
+            "roles": sorted(user_roles(user)),
+            "period": period,
+            "record": record,
+            "load": load,
+            "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
+            "day": office_calendar().day_length(),
+        },
+    )
+
+
+# --- explanations -------------------------------------------------------------------------------
+
+
+@login_required
+def explanations(request):
+    _require_leader(request)
+    state = request.GET.get("keadaan", "open")
+    if state not in ("open", "answered", "all"):
+        state = "open"
+    page = Paginator(selectors.explanations(state), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/explanations.html",
+        {"page": page, "state": state, "counts": selectors.explanation_counts()},
+    )
+
+
+@login_required
+def my_explanations(request):
+    if not user_roles(request.user):
+        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
+    rows = selectors.my_explanations(request.user)
+    return render(
+        request,
+        "monitoring/my_explanations.html",
+        {
+            "open": list(rows.filter(answered_at__isnull=True)[:100]),
+            "done": list(rows.filter(answered_at__isnull=False)[:20]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def explanation(request, token: str):
+    """The page the alert's link opens on the officer's phone: the file, how late, the answer form;
+    for supervisors and the head, the answer and the acknowledgement form."""
+    exp = selectors.explanation_by_token(token)
+    if exp is None:
+        raise Http404(_("Permintaan penjelasan tidak ditemukan."))
+    if not services.may_view(request.user, exp):
+        raise PermissionDenied(_("Penjelasan ini diminta dari petugas lain."))
+    error, values = None, {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        values = request.POST.dict()
+        try:
+            if action == "answer":
+                services.explanation_answer(actor=request.user, token=token, answer=request.POST.get("answer", ""))
+                messages.success(request, _("Penjelasan Anda tersimpan. Terima kasih."))
+            elif action == "acknowledge":
+                services.explanation_acknowledge(actor=request.user, token=token, note=request.POST.get("note", ""))
+                messages.success(request, _("Penjelasan sudah ditanggapi."))
+            else:
+                raise Http404
+            return redirect("monitoring:explanation", token=token)
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from None
+            error = exc
+            exp = selectors.explanation_by_token(token)
+    alert = exp.alert
+    can_answer = services.may_answer(request.user, alert) and not exp.acknowledged_at
+    can_ack = services.may_acknowledge(request.user, exp) and exp.answered_at is not None and not exp.acknowledged_at
+    cal = office_calendar()
+    task = alert.task
+    now = timezone.now()
+    return render(
+        request,
+        "monitoring/explanation.html",
+        {
+            "exp": exp,
+            "alert": alert,
+            "task": task,
+            "app": task.application,
+            "late": humanize(cal.working_time_between(task.due_at, now), cal.day_length())
+            if task.is_active and now > task.due_at
+            else "",
+            "history": selectors.task_alerts(task),
+            "can_answer": can_answer,
+            "can_ack": can_ack,
+            "leader": has_role(request.user, *LEADERS),
+            "error": error,
+            "values": values,
+        },
+        status=error.status if error else 200,
+    )
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+@login_required
+def export(request):
+    """The form; with `jenis` and `format` in the query, the file itself."""
+    _require_leader(request)
+    what, fmt = request.GET.get("jenis", ""), request.GET.get("format", "")
+    values = {"dari": request.GET.get("dari", ""), "sampai": request.GET.get("sampai", "")}
+    error = None
+    if what:
+        try:
+            if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
+                raise ServiceError(
+                    "invalid", "Pilih jenis dan format ekspor.", "Choose what and which format.", status=422
+                )
+            first, last = exports.export_range(values["dari"], values["sampai"])
+            columns, rows = exports.EXPORTS[what]
+            name = f"smart-{what}-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}"
+            if fmt == "csv":
+                response = StreamingHttpResponse(
+                    exports.csv_lines(columns, rows(first, last)), content_type="text/csv; charset=utf-8"
+                )
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+            return FileResponse(
+                exports.xlsx_file(what, columns, rows(first, last)),
+                as_attachment=True,
+                filename=name,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        except ServiceError as exc:
+            error = exc
+    today = timezone.localdate()
+    return render(
+        request,
+        "monitoring/export.html",
+        {
+            "error": error,
+            "dari": values["dari"] or today.replace(day=1).isoformat(),
+            "sampai": values["sampai"] or today.isoformat(),
+            "max_days": exports.MAX_DAYS,
+        },
+        status=error.status if error else 200,
+    )
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def transparency(request):
+    """No login: per permit type, the standard and how the office kept it (no personal data)."""
+    english = (get_language() or "id").startswith("en")
+    rows = [{**r, "name": r["name_en"] if english else r["name_id"]} for r in transparency_rows()]
+    return render(
+        request,
+        "monitoring/transparency.html",
+        {"rows": rows, "days": settings.MONITOR_TRANSPARENCY_DAYS},
+    )
