@@ -37,21 +37,33 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves Swagger UI from our own static files (the CSP allows no CDN)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "permits.core",
     "permits.catalog",
     "permits.intake",
     "permits.workflow",
+    "permits.monitoring",
+    "permits.decrees",
+    "permits.levies",
+    "permits.notifications",
     "permits.portal",
+    "permits.booking",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "permits.core.middleware.SecurityHeadersMiddleware",
+    "permits.core.middleware.NulInputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "permits.core.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -179,3 +191,139 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 WORKFLOW_AUTO_ASSIGN = env_bool("WORKFLOW_AUTO_ASSIGN", False)
+
+# --- Online pre-registration (permits/booking, docs/BOOKING.md) -----------------------------------
+BOOKING_TTL_DAYS = int(os.environ.get("BOOKING_TTL_DAYS", "14"))  # an open booking expires after this
+BOOKING_MAX_TOTAL_BYTES = int(os.environ.get("BOOKING_MAX_TOTAL_MB", "20")) * 1024 * 1024  # all uploads together
+BOOKING_THROTTLE_LIMIT = int(os.environ.get("BOOKING_THROTTLE_LIMIT", "10"))  # bookings per client and window
+BOOKING_THROTTLE_WINDOW_SECONDS = int(os.environ.get("BOOKING_THROTTLE_WINDOW_SECONDS", "3600"))
+# The client's address is read as for tracking (TRUSTED_PROXY_COUNT, permits/portal/throttle.py: client_ip).
+
+# --- Levies (SKRD) and Bank BJB through SNAP BI virtual accounts (docs/LEVY.md) -----------------
+SKRD_DUE_DAYS = int(os.environ.get("SKRD_DUE_DAYS", "30"))  # calendar days from issue to the due date
+SKRD_NUMBER_FORMAT = os.environ.get("SKRD_NUMBER_FORMAT", "SKRD/{year}/{seq:05d}")
+SNAP_PREFIX = os.environ.get("SNAP_PREFIX", "snap").strip("/")  # the endpoints live at /{prefix}/v1.0/...
+# The bank's credentials. Empty values fall back, in development only (DEBUG, or SNAP_USE_SIMULATOR=true),
+# to the bank simulator's file below (created on first use, never committed).
+SNAP_PARTNER_ID = os.environ.get("SNAP_PARTNER_ID", "")  # X-PARTNER-ID the bank sends
+SNAP_CLIENT_ID = os.environ.get("SNAP_CLIENT_ID", "")  # X-CLIENT-KEY of the token request
+SNAP_CLIENT_SECRET = os.environ.get("SNAP_CLIENT_SECRET", "")  # HMAC-SHA512 key of transaction signatures
+SNAP_BANK_PUBLIC_KEY = os.environ.get("SNAP_BANK_PUBLIC_KEY", "")  # PEM text, or the path of a PEM file
+SNAP_PARTNER_SERVICE_ID = os.environ.get("SNAP_PARTNER_SERVICE_ID", "77001")  # VA prefix the bank assigned
+SNAP_TIMESTAMP_WINDOW_SECONDS = int(os.environ.get("SNAP_TIMESTAMP_WINDOW_SECONDS", "300"))
+SNAP_SIGNATURE_ENCODING = os.environ.get("SNAP_SIGNATURE_ENCODING", "base64")  # or "hex"
+SNAP_TOKEN_TTL_SECONDS = int(os.environ.get("SNAP_TOKEN_TTL_SECONDS", "900"))
+SNAP_SIMULATOR_FILE = Path(os.environ.get("SNAP_SIMULATOR_FILE", str(VAR_DIR / "bank-simulator.json")))
+# None: follow DEBUG (the simulator is used in development only)
+SNAP_USE_SIMULATOR = env_bool("SNAP_USE_SIMULATOR", False) if "SNAP_USE_SIMULATOR" in os.environ else None
+
+# --- Public tracking (permits/portal, docs/PORTAL.md) ---------------------------------------------
+# Failed lookups (unknown number or wrong PIN) allowed per client address and per registration number
+# within a window of TRACKING_LOCK_MINUTES; a number that reaches its limit is locked that long, even for
+# the right PIN. TRUSTED_PROXY_COUNT: how many proxies of our own append to X-Forwarded-For (0 = none).
+TRACKING_MAX_FAILS_PER_IP = int(os.environ.get("TRACKING_MAX_FAILS_PER_IP", "20"))
+TRACKING_MAX_FAILS_PER_NUMBER = int(os.environ.get("TRACKING_MAX_FAILS_PER_NUMBER", "5"))
+TRACKING_LOCK_MINUTES = int(os.environ.get("TRACKING_LOCK_MINUTES", "15"))
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# --- Notifications (permits/notifications, docs/NOTIFICATIONS.md) --------------------------------
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "dev")  # dev | kannel | http
+KANNEL_SENDSMS_URL = os.environ.get("KANNEL_SENDSMS_URL", "http://127.0.0.1:13013/cgi-bin/sendsms")
+KANNEL_USERNAME = os.environ.get("KANNEL_USERNAME", "")
+KANNEL_PASSWORD = os.environ.get("KANNEL_PASSWORD", "")
+KANNEL_SENDER = os.environ.get("KANNEL_SENDER", "DPMPTSP")
+KANNEL_DLR_MASK = int(os.environ.get("KANNEL_DLR_MASK", "31"))  # 1 phone, 2 not, 4 queued, 8 smsc, 16 rejected
+KANNEL_SMSC = os.environ.get("KANNEL_SMSC", "")  # route through this smsc-id (optional)
+KANNEL_DLR_BASE_URL = os.environ.get("KANNEL_DLR_BASE_URL", PUBLIC_BASE_URL)  # how Kannel reaches our callback
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")  # generic HTTP SMS gateway (SMS_BACKEND=http)
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_SENDER = os.environ.get("SMS_HTTP_SENDER", KANNEL_SENDER)
+WHATSAPP_BACKEND = os.environ.get("WHATSAPP_BACKEND", "dev")  # dev | cloud
+WHATSAPP_API_BASE_URL = os.environ.get("WHATSAPP_API_BASE_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")  # checks X-Hub-Signature-256 on the webhook
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")  # the webhook's GET handshake
+WHATSAPP_LANGUAGE = os.environ.get("WHATSAPP_LANGUAGE", "id")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SMART <noreply@localhost>")
+NOTIFY_RETRY_HOURS = int(os.environ.get("NOTIFY_RETRY_HOURS", "24"))  # then the message is failed (recorded)
+NOTIFY_BACKOFF_BASE_SECONDS = int(os.environ.get("NOTIFY_BACKOFF_BASE_SECONDS", "60"))  # 1, 2, 4, ... minutes
+NOTIFY_BACKOFF_MAX_SECONDS = int(os.environ.get("NOTIFY_BACKOFF_MAX_SECONDS", "3600"))
+NOTIFY_SENDING_TIMEOUT_SECONDS = int(os.environ.get("NOTIFY_SENDING_TIMEOUT_SECONDS", "600"))  # worker presumed dead
+NOTIFY_HTTP_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_HTTP_TIMEOUT_SECONDS", "10"))
+NOTIFY_PENDING_BATCH = int(os.environ.get("NOTIFY_PENDING_BATCH", "500"))  # messages per deliver_pending run
+NOTIFY_PICKUP_PLACE = os.environ.get("NOTIFY_PICKUP_PLACE", OFFICE_ADDRESS)  # where decrees are collected
+
+# --- Decrees (SK), verification and the satisfaction survey (permits/decrees, docs/DECREE.md) -----
+# Number format: {seq} (gap-free per year), {permit_code}, {year}; assigned at signing.
+DECREE_NUMBER_FORMAT = os.environ.get("DECREE_NUMBER_FORMAT", "503/{seq:04d}/{permit_code}/DPMPTSP/{year}")
+DECREE_AUTHORITY = os.environ.get("DECREE_AUTHORITY", "Kepala " + OFFICE_NAME)  # "KEPUTUSAN <authority>"
+DECREE_PLACE = os.environ.get("DECREE_PLACE", "Kota Contoh")  # "Ditetapkan di <place>"
+OFFICE_LOGO_PATH = os.environ.get("OFFICE_LOGO_PATH", "")  # PNG/JPEG printed on the letterhead (optional)
+DECREE_ELECTRONIC_NOTE = os.environ.get(
+    "DECREE_ELECTRONIC_NOTE",
+    "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik; tidak memerlukan cap basah.",
+)
+# The office's signing certificate (production: the PKCS#12 issued by BSrE) and what signatures are checked
+# against (PEM/DER file of root certificates; unset: the self-signed certificates inside the PKCS#12 file).
+DECREE_SIGNING_P12_PATH = os.environ.get("DECREE_SIGNING_P12_PATH", "")
+DECREE_SIGNING_P12_PASSWORD = os.environ.get("DECREE_SIGNING_P12_PASSWORD", "")
+DECREE_TRUST_ROOTS_PATH = os.environ.get("DECREE_TRUST_ROOTS_PATH", "")
+# Without DECREE_SIGNING_P12_PATH, generate a development certificate into VAR_DIR on first use.
+# Production must set DECREE_SIGNING_DEV_CERT=false (manage.py check --deploy reports it).
+DECREE_SIGNING_DEV_CERT = env_bool("DECREE_SIGNING_DEV_CERT", True)
+DECREE_DIGITAL_DELIVERY = env_bool("DECREE_DIGITAL_DELIVERY", True)  # applicants download the SK with their PIN
+DECREE_VERIFY_UPLOADS_PER_HOUR = int(os.environ.get("DECREE_VERIFY_UPLOADS_PER_HOUR", "20"))  # per client address
+DECREE_VERIFY_MAX_BYTES = int(os.environ.get("DECREE_VERIFY_MAX_MB", "10")) * 1024 * 1024
+
+# --- Leadership monitoring: stalled-file alerts, dashboard, digest (permits/monitoring, docs/MONITORING.md) ---
+# A task gets a warning once this share of its bound (working time) is used up.
+MONITOR_WARNING_SHARE = float(os.environ.get("MONITOR_WARNING_SHARE", "0.75"))
+# A task nobody acted on for this many working hours (since it was claimed, or opened) is idle.
+MONITOR_IDLE_HOURS = float(os.environ.get("MONITOR_IDLE_HOURS", "8"))
+# The head is alerted when a task is overdue by this further share of its bound (0.5: 1.5 x the bound).
+MONITOR_HEAD_ESCALATION_SHARE = float(os.environ.get("MONITOR_HEAD_ESCALATION_SHARE", "0.5"))
+# Steps that wait on the applicant, not on an officer: no alerts, not in the stalled list or step compliance.
+MONITOR_APPLICANT_WAIT_KINDS = [
+    k.strip() for k in os.environ.get("MONITOR_APPLICANT_WAIT_KINDS", "payment,handover").split(",") if k.strip()
+]
+MONITOR_SWEEP_BATCH = int(os.environ.get("MONITOR_SWEEP_BATCH", "500"))  # alerts per level and sweep run
+MONITOR_DIGEST_HOUR = int(os.environ.get("MONITOR_DIGEST_HOUR", "7"))  # daily digest, local hour (Asia/Jakarta)
+MONITOR_TRANSPARENCY_DAYS = int(os.environ.get("MONITOR_TRANSPARENCY_DAYS", "90"))
+# The dashboard's history figures (month, 12-week trend, 90-day step times) are kept this long (0: not kept).
+MONITOR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("MONITOR_DASHBOARD_CACHE_SECONDS", "300"))
+
+# --- Trust: login, second factor, security headers (permits/core, docs/SECURITY.md) --------------
+# Password guesses (login page, admin, POST /api/v1/auth/token): a username is locked for
+# LOGIN_LOCK_MINUTES after LOGIN_MAX_FAILS_PER_USER failures; an address after LOGIN_MAX_FAILS_PER_IP.
+LOGIN_MAX_FAILS_PER_USER = int(os.environ.get("LOGIN_MAX_FAILS_PER_USER", "5"))
+LOGIN_MAX_FAILS_PER_IP = int(os.environ.get("LOGIN_MAX_FAILS_PER_IP", "20"))
+LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+# TOTP second factor for these roles (and staff/superusers). Off by default while DEBUG is on, so the
+# demo users log in with their password only; config.settings.production turns it on.
+OTP_REQUIRED_ROLES = [r for r in os.environ.get("OTP_REQUIRED_ROLES", "head,treasurer,admin").split(",") if r]
+OTP_ENFORCE = env_bool("OTP_ENFORCE", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SMART " + OFFICE_SHORT_NAME)
+# Response headers. Inline style attributes remain in some templates, hence 'unsafe-inline' for
+# styles only. Scripts: our own files, plus exactly two inline handlers of the print buttons
+# ("window.print()" and "window.print();return false", allowed by hash; permits/core/tests/test_headers.py).
+CSP_PRINT_HANDLER_HASHES = "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU=' " + (
+    "'sha256-R7rXn9vB3Vz2GkaRq/qyiVxnqHXKCxP89N5/c+UFP0Q='"
+)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    f"script-src 'self' 'unsafe-hashes' {CSP_PRINT_HANDLER_HASHES}; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=()"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True

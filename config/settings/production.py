@@ -26,3 +26,44 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Trust (docs/SECURITY.md) --------------------------------------------------------------------
+OTP_ENFORCE = env_bool("OTP_ENFORCE", True)  # head, treasurer, admin: password + TOTP code
+
+# Decrees are signed only with the office's real certificate (DECREE_SIGNING_P12_PATH), never a generated one.
+DECREE_SIGNING_DEV_CERT = False
+
+# --- Several hosts: pooled PostgreSQL connections, S3-compatible file storage (docs/DEPLOY.md) ----
+from .base import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_POOL", True):
+    # One psycopg pool per process, shared by its gunicorn threads (and Huey's): a request borrows a
+    # connection and gives it back at its end. Persistent per-thread connections must then be off.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", False)  # a round trip per borrow
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", os.environ.get("GUNICORN_THREADS", "4"))),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),  # seconds to wait for a free connection
+    }
+
+if os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower() == "s3":
+    # Documents and decrees in an S3-compatible bucket (AWS S3, MinIO, Ceph...), private, reached only
+    # through the application's views. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
+    # environment (read by boto3) or the host's instance role. Needs the `s3` extra installed.
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # e.g. https://minio.internal:9000
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO setups
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": None,  # the bucket's own (private) policy
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "signature_version": "s3v4",  # what AWS and most S3-compatible stores require
+        },
+    }

@@ -51,6 +51,16 @@ class Task(models.Model):
             models.Index(fields=["state", "role", "due_at"], name="task_queue_idx"),
             models.Index(fields=["assignee", "state", "due_at"], name="task_mine_idx"),
             models.Index(fields=["application", "state"], name="task_app_state_idx"),
+            # Only the active tasks (the backlog, not the history): the role's unclaimed queue and the
+            # supervisors' all-tasks view, both read most urgent first (docs/PERFORMANCE.md).
+            models.Index(
+                fields=["role", "due_at", "id"],
+                name="task_unclaimed_role_idx",
+                condition=models.Q(state__in=["open", "claimed"], assignee__isnull=True),
+            ),
+            models.Index(
+                fields=["due_at", "id"], name="task_active_due_idx", condition=models.Q(state__in=["open", "claimed"])
+            ),
         ]
         ordering = ["started_at", "id"]
 

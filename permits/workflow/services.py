@@ -82,10 +82,20 @@ def _transition(app: Application, event: Event, actor, now, note="", **after) ->
         note=note,
         now=now,
     )
+    from permits.notifications.events import notify_transition  # the applicant's message commits with the change
+
+    notify_transition(app, event, now=now, note=note, after=after)
 
 
 def _lock(application_id: int) -> Application:
-    app = Application.objects.select_for_update().select_related("permit_type").filter(pk=application_id).first()
+    # of=("self",): lock the application only; a joined permit-type row locked too would serialise
+    # every action on every application of that permit type (PostgreSQL locks all joined rows).
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("permit_type")
+        .filter(pk=application_id)
+        .first()
+    )
     if app is None:
         raise NotFound("Permohonan", "Application")
     return app
@@ -326,12 +336,15 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
     task.version += 1
     task.save()
     _audit(app, actor, "survey.schedule", task, after=clean, now=now)
+    from permits.notifications.events import notify_survey_scheduled
+
+    notify_survey_scheduled(app, clean, now=now)
     if app.status == Application.Status.REGISTERED:
         _transition(app, Event.START, actor, now)
     return task
 
 
-def _validate_completion(task: Task, app: Application, payload: dict) -> tuple[dict, dict, str]:
+def _validate_completion(task: Task, app: Application, payload: dict, now=None) -> tuple[dict, dict, str]:
     """(clean payload, errors, outcome) for completing `task`."""
     kind = task.kind
     if kind == K.VERIFICATION:
@@ -348,7 +361,9 @@ def _validate_completion(task: Task, app: Application, payload: dict) -> tuple[d
         clean, errors = payloads.technical_review(payload)
         return clean, errors, clean.get("recommendation", "")
     if kind == K.LEVY_ASSESSMENT:
-        clean, errors = payloads.levy_assessment(payload)
+        from permits.levies.services import levy_payload_validate  # the tariff computes the lines by default
+
+        clean, errors = levy_payload_validate(application=app, payload=payload, now=now)
         return clean, errors, "assessed"
     if kind == K.PAYMENT:
         assessed = (
@@ -377,13 +392,17 @@ def task_complete(
         raise Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
     if app.status == Application.Status.AWAITING_PAYMENT and task.kind != K.PAYMENT:
         raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
-    clean, errors, outcome = _validate_completion(task, app, payload or {})
+    clean, errors, outcome = _validate_completion(task, app, payload or {}, now)
     if task.kind == K.TECHNICAL_REVIEW and clean.get("recommendation") == "reject" and not errors:
         reason = _reason(app, clean.get("reason_code", ""))
         if reason is None:
             errors["reason_code"] = "Pilih alasan penolakan dari daftar."
     if errors:
         raise _invalid(errors)
+    if task.kind in (K.LEVY_ASSESSMENT, K.PAYMENT):  # the SKRD and its bill; a payment by hand is a teller payment
+        from permits.levies.services import levy_step_complete
+
+        clean = {**clean, **levy_step_complete(task=task, application=app, clean=clean, actor=actor, now=now)}
     if task.kind == K.SURVEY and task.state == Task.State.OPEN:
         task.assignee = actor
     _finish(task, Task.State.DONE, actor, now, outcome=outcome, payload=clean, notes=notes)
@@ -409,6 +428,13 @@ def task_complete(
     if task.kind == K.TECHNICAL_REVIEW and clean["recommendation"] == "reject":
         _reject(app, actor, now, _reason(app, clean["reason_code"]), clean["reasons"])
         return task
+    if task.kind in (K.SIGNING, K.HANDOVER):  # the decree is numbered, signed, handed over in this transaction
+        from permits.decrees import services as decrees
+
+        if task.kind == K.SIGNING:
+            decrees.decree_issue(application=app, actor=actor, now=now)
+        else:
+            decrees.decree_handover_record(application=app, actor=actor, payload=clean, now=now)
     event = _EVENT_ON_COMPLETE.get(task.kind)
     if event is not None:
         _transition(app, event, actor, now)
@@ -416,6 +442,37 @@ def task_complete(
         app.finished_at = now
         app.save(update_fields=["finished_at", "updated_at"])
         return task
+    _advance(app, task.step, actor, now)
+    return task
+
+
+@transaction.atomic
+def workflow_payment_received(
+    *, application_id: int, payment_ref: str, amount, channel: str = "snap", actor=None, now=None
+) -> Task:
+    """A levy payment was posted (permits.levies.services.payment_post, in this transaction): the open
+    payment step completes and the application moves on. `actor` is None when the bank posted it."""
+    now = _now(now)
+    app = _lock(application_id)
+    task = (
+        Task.objects.select_related("step")
+        .filter(application=app, kind=K.PAYMENT, state__in=Task.ACTIVE_STATES)
+        .first()
+    )
+    if task is None or app.status != Application.Status.AWAITING_PAYMENT:
+        raise Conflict("not_awaiting_payment", "Permohonan tidak menunggu pembayaran.", "Not awaiting payment.")
+    clean = {"reference": payment_ref, "amount": str(int(amount)), "channel": channel}
+    _finish(task, Task.State.DONE, actor, now, outcome="paid", payload=clean)
+    audit_record(
+        actor=actor,
+        action="task.complete",
+        obj=task,
+        after={"step": task.step.code, "outcome": "paid", **clean},
+        stream=_stream(app),
+        actor_label="" if actor else "bank",
+        at=now,
+    )
+    _transition(app, Event.PAID, actor, now)
     _advance(app, task.step, actor, now)
     return task
 
