@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from permits.portal.throttle import client_ip  # one reading of the client's address (TRUSTED_PROXY_COUNT)
+from permits.core.clients import client_ip  # one reading of the client's address (TRUSTED_PROXY_COUNT)
 
 __all__ = ["booking_throttle_count", "booking_throttled", "client_ip"]
 

@@ -3,6 +3,21 @@ from django.contrib import admin
 from .models import AuditEvent, CalendarClosure
 
 
+class ReadOnlyAdminMixin:
+    """For a ModelAdmin or an inline of a record (case records, money, messages, the audit trail):
+    shown in the admin, never added, changed or deleted there, even by a superuser. Such records
+    change only through the services, which check and audit each change."""
+
+    def has_add_permission(self, request, obj=None):  # obj: inlines are asked with the parent object
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CalendarClosure)
 class CalendarClosureAdmin(admin.ModelAdmin):
     list_display = ("date", "kind", "reason", "legal_basis")
@@ -11,21 +26,12 @@ class CalendarClosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit trail is append-only and is never edited through the admin."""
 
     list_display = ("at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label", "stream")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _admin_login(request, extra_context=None):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from permits.core.admin import ReadOnlyAdminMixin
+
 from .drafting import DEFAULT_BODY
 from .models import Decree, DecreeTemplate, Handover
 
@@ -15,16 +17,15 @@ class DecreeTemplateAdmin(admin.ModelAdmin):
         return {"body": DEFAULT_BODY, **super().get_changeform_initial_data(request)}
 
 
-class HandoverInline(admin.StackedInline):
+class HandoverInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Handover
     fields = ("collected_by", "relation", "id_number", "authorisation_letter", "at", "by")
     readonly_fields = fields
     extra = 0
-    can_delete = False
 
 
 @admin.register(Decree)
-class DecreeAdmin(admin.ModelAdmin):
+class DecreeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: decrees are issued, revoked and handed over only through services (audited)."""
 
     list_display = ("number", "permit_type", "holder_name", "issued_at", "valid_until", "revoked")
@@ -32,12 +33,3 @@ class DecreeAdmin(admin.ModelAdmin):
     search_fields = ("number", "holder_name", "application__registration_number")
     readonly_fields = [f.name for f in Decree._meta.fields]
     inlines = [HandoverInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

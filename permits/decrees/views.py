@@ -191,6 +191,7 @@ def decree_file(request, decree_id: int):
 @login_required
 @require_POST
 def decree_revoke(request, decree_id: int):
+    _require(request, HEAD)  # before the lookup; the service checks again
     _officer_decree(request, decree_id)
     try:
         services.decree_revoke(actor=request.user, decree_id=decree_id, reason=request.POST.get("reason", ""))

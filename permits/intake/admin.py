@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from permits.core.admin import ReadOnlyAdminMixin
+
 from .models import Application, IncompleteAttempt
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only view: applications change state only through services (see DESIGN.md)."""
 
     list_display = ("registration_number", "permit_type", "status", "registered_at", "promised_completion_at")
@@ -13,17 +15,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Application._meta.fields if f.name != "pin_hash"]
     exclude = ("pin_hash",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IncompleteAttempt)
-class IncompleteAttemptAdmin(admin.ModelAdmin):
+class IncompleteAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the desk's refusals of incomplete files, counted for the reports."""
+
     list_display = ("at", "permit_type", "officer", "missing")
     list_filter = ("permit_type",)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from permits.core.admin import ReadOnlyAdminMixin
+
 from .models import BankCall, Bill, LevyAssessment, LevyLine, Payment, StatementLine, TariffComponent, TariffRule
 
 
@@ -17,29 +19,13 @@ class TariffRuleAdmin(admin.ModelAdmin):
     inlines = [TariffComponentInline]
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Money records change only through the services (audited); the admin only shows them."""
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LevyLineInline(admin.TabularInline):
+class LevyLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LevyLine
     extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LevyAssessment)

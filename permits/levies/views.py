@@ -24,11 +24,13 @@ from .selectors import assessment_get, bill_get, bill_list, levy_tasks_open, tot
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
 READERS = (TREASURER, SUPERVISOR, HEAD, ADMIN)
+WRITERS = (TREASURER, SUPERVISOR, ADMIN)  # who may record, reissue, cancel, resolve (services._require_treasurer)
 EXTRA_ROWS = 2
 
 
-def _require(request):
-    if not has_role(request.user, *READERS):
+def _require(request, roles: tuple[str, ...] = READERS) -> None:
+    """Before any lookup: the head reads the levy pages but does not act on bills (the services check again)."""
+    if not has_role(request.user, *roles):
         raise PermissionDenied(_("Halaman ini untuk bendahara penerimaan."))
 
 
@@ -141,7 +143,7 @@ def bill_detail(request, pk: int):
 @require_POST
 def teller(request, pk: int):
     """Record a payment from a bank receipt (the same exactly-once rule as the bank's notices)."""
-    _require(request)
+    _require(request, WRITERS)
     bill = bill_get(pk)
     if bill is None:
         raise Http404
@@ -164,7 +166,7 @@ def teller(request, pk: int):
 
 
 def _bill_action(request, pk: int, service, done_message: str):
-    _require(request)
+    _require(request, WRITERS)
     bill = bill_get(pk)
     if bill is None:
         raise Http404
@@ -232,7 +234,7 @@ def reconciliation(request):
 @login_required
 @require_POST
 def resolve(request):
-    _require(request)
+    _require(request, WRITERS)
     day = _day(request.POST.get("date", ""))
     try:
         recon.reconciliation_resolve(

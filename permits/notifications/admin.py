@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from permits.core.admin import ReadOnlyAdminMixin
 from permits.intake.rules import clean_phone
 
 from .models import DeliveryAttempt, DeliveryReport, Message, MessageTemplate, OfficerProfile, OptOut
@@ -67,28 +68,20 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         return False  # the code names templates by their code
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
-    can_delete = False
     readonly_fields = ("at", "channel", "backend", "outcome", "http_status", "error", "duration_ms")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class DeliveryReportInline(admin.TabularInline):
+class DeliveryReportInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeliveryReport
     extra = 0
-    can_delete = False
     readonly_fields = ("at", "source", "status", "detail")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: messages change only through the outbox services."""
 
     list_display = ("id", "created_at", "template", "channel", "recipient", "status", "attempts", "application")
@@ -97,15 +90,6 @@ class MessageAdmin(admin.ModelAdmin):
     inlines = [DeliveryAttemptInline, DeliveryReportInline]
     readonly_fields = [f.name for f in Message._meta.fields]
     raw_id_fields = ("application", "applicant", "recipient_user", "fallback_of")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OfficerProfileForm(forms.ModelForm):

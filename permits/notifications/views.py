@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseNotFound
@@ -139,7 +140,7 @@ def inbox(request):
     """The dev inbox: what each applicant and officer would have received (DEBUG, or staff)."""
     if not settings.DEBUG:
         if not request.user.is_authenticated:
-            return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         _require_staff(request)
     query = request.GET.get("q", "")
     page = Paginator(dev_inbox(query), 50).get_page(request.GET.get("hal"))

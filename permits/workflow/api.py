@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field, PlainValidator
 from permits.catalog.models import Step
 from permits.core.api import ErrorOut, officer_auth
 from permits.core.errors import Forbidden, NotFound, ServiceError
-from permits.core.roles import ADMIN, HEAD, ROLES, SUPERVISOR, has_role
+from permits.core.roles import FRONTDESK, ROLES, has_role
 from permits.intake.api import ApplicationOut, application_out
 from permits.intake.selectors import application_get
 
@@ -28,6 +28,14 @@ from .selectors import task_queue
 router = Router(tags=["tasks"], auth=officer_auth)
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+DESK_ACTORS = (FRONTDESK, *services.SUPERVISING)  # who records resubmissions and withdrawals
+
+
+def _require_role(request, *roles: str) -> None:
+    """The early, cheap check, before any lookup: a caller without one of `roles` (default: any
+    officer's role) gets 403 whether or not the task or application exists. The services check again."""
+    if not has_role(request.user, *(roles or ROLES)):
+        raise Forbidden()
 
 
 # --- what each step kind's payload holds (documentation; payloads.py validates) ----------------
@@ -234,9 +242,8 @@ def tasks_queue(
     offset: int = Query(0, ge=0),
 ):
     """The caller's queue, most urgent first: own tasks plus unclaimed tasks of the caller's roles."""
-    if not has_role(request.user, *ROLES):
-        raise Forbidden()
-    if scope == "all" and not has_role(request.user, SUPERVISOR, HEAD, ADMIN):
+    _require_role(request)
+    if scope == "all" and not has_role(request.user, *services.SUPERVISING):
         raise Forbidden("Hanya kepala bidang/seksi yang melihat semua tugas.", "Only supervisors see every task.")
     qs = task_queue(request.user, permit_type=permit_type, state=state or "", scope=scope)
     now = timezone.now()
@@ -254,6 +261,7 @@ def _answer(task) -> dict:
 @router.post("/tasks/{task_id}/claim", response={200: TaskOut, **ERRORS})
 def task_claim(request, task_id: int, body: ClaimIn | None = None):
     """Take an open task of one's role. Of two officers claiming at once, one wins; the other gets 409."""
+    _require_role(request)
     version = body.version if body else None
     return _answer(services.task_claim(actor=request.user, task_id=task_id, version=version))
 
@@ -261,6 +269,7 @@ def task_claim(request, task_id: int, body: ClaimIn | None = None):
 @router.post("/tasks/{task_id}/assign", response={200: TaskOut, **ERRORS})
 def task_assign(request, task_id: int, body: AssignIn):
     """(Re)assign a task to an officer holding its role (supervisors, head)."""
+    _require_role(request, *services.SUPERVISING)
     assignee = get_user_model().objects.filter(username=body.assignee).first()
     return _answer(services.task_assign(actor=request.user, task_id=task_id, assignee=assignee))
 
@@ -268,6 +277,7 @@ def task_assign(request, task_id: int, body: AssignIn):
 @router.post("/tasks/{task_id}/schedule", response={200: TaskOut, **ERRORS})
 def task_schedule(request, task_id: int, body: ScheduleIn):
     """Set the date of a survey's field visit (the applicant is told). The report comes with /complete."""
+    _require_role(request)
     task = services.task_schedule_survey(
         actor=request.user,
         task_id=task_id,
@@ -284,6 +294,7 @@ def task_complete(request, task_id: int, body: CompleteIn):
     The payload's schema depends on the task's `kind` (see CompleteIn.payload). A payload that does
     not hold answers 422 with `fields` naming each field (`data.<code>` for data entry).
     """
+    _require_role(request)
     if not isinstance(body.payload, dict):
         raise ServiceError(
             "invalid",
@@ -301,6 +312,7 @@ def task_complete(request, task_id: int, body: CompleteIn):
 @router.post("/tasks/{task_id}/return", response={200: TaskOut, **ERRORS})
 def task_return(request, task_id: int, body: ReturnIn):
     """Return the file to the applicant with what to fix: the SLA clock pauses until /resubmit."""
+    _require_role(request)
     pause = services.task_return(
         actor=request.user, task_id=task_id, items=body.items, note=body.note, version=body.version
     )
@@ -310,6 +322,7 @@ def task_return(request, task_id: int, body: ReturnIn):
 @router.post("/tasks/{task_id}/reject", response={200: TaskOut, **ERRORS})
 def task_reject(request, task_id: int, body: RejectIn):
     """Refuse the application (final) with a listed reason and free text shown to the applicant."""
+    _require_role(request)
     task = services.task_reject(
         actor=request.user, task_id=task_id, reason_code=body.reason_code, text=body.text, version=body.version
     )
@@ -319,42 +332,37 @@ def task_reject(request, task_id: int, body: RejectIn):
 # --- actions on an application ------------------------------------------------------------------
 
 
-def _application_id(registration_number: str) -> int:
+def _act_on_application(request, registration_number: str, roles: tuple[str, ...], service, **kwargs) -> dict:
+    """The caller's role first (403 whether or not the number exists), then the lookup, the one
+    service call (which checks the role again), and the application's detail back."""
+    _require_role(request, *roles)
     app = application_get(registration_number)
     if app is None:
         raise NotFound("Permohonan", "Application")
-    return app.pk
-
-
-def _detail(registration_number: str) -> dict:
+    service(actor=request.user, application_id=app.pk, **kwargs)
     return application_out(application_get(registration_number))
 
 
 @router.post("/applications/{registration_number}/resubmit", response={200: ApplicationOut, **ERRORS})
 def application_resubmit(request, registration_number: str, body: NoteIn):
     """The applicant brought the corrections (front desk): the clock resumes, the promised date moves by the pause."""
-    services.application_resubmit(
-        actor=request.user, application_id=_application_id(registration_number), note=body.note
-    )
-    return _detail(registration_number)
+    return _act_on_application(request, registration_number, DESK_ACTORS, services.application_resubmit, note=body.note)
 
 
 @router.post("/applications/{registration_number}/rework", response={200: ApplicationOut, **ERRORS})
 def application_rework(request, registration_number: str, body: ReworkIn):
     """Send the file back to an earlier step (supervisors, head); recorded with its reason."""
-    services.application_rework(
-        actor=request.user,
-        application_id=_application_id(registration_number),
+    return _act_on_application(
+        request,
+        registration_number,
+        services.SUPERVISING,
+        services.application_rework,
         step_code=body.step,
         note=body.note,
     )
-    return _detail(registration_number)
 
 
 @router.post("/applications/{registration_number}/withdraw", response={200: ApplicationOut, **ERRORS})
 def application_withdraw(request, registration_number: str, body: NoteIn):
     """The applicant withdraws the application (front desk, supervisors); the note is required."""
-    services.application_withdraw(
-        actor=request.user, application_id=_application_id(registration_number), note=body.note
-    )
-    return _detail(registration_number)
+    return _act_on_application(request, registration_number, DESK_ACTORS, services.application_withdraw, note=body.note)

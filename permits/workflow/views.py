@@ -2,7 +2,8 @@
 
 Thin views: a permission check, the form read into a payload, one service call, then a redirect
 with a message (PRG), or the same page again with the engine's message, its field errors and the
-input kept. Who may do what is decided by the services; the pages only hide what would be refused.
+input kept. Who may do what is decided by the services; the pages only hide what would be refused,
+and check the caller's role before any lookup (403, not 404, whether or not the task exists).
 """
 
 import datetime
@@ -76,15 +77,18 @@ ACTIONS = {
     "levy.payment_post": _l("Pembayaran diterima bank"),
 }
 _STATUS = dict(Application.Status.choices)
+_DESK_ACTORS = (FRONTDESK, *services.SUPERVISING)  # who records resubmissions and withdrawals
 _REWORKABLE = (Application.Status.IN_PROCESS, Application.Status.AWAITING_PAYMENT, Application.Status.APPROVED)
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_officer(request) -> None:
-    if not user_roles(request.user):
-        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
+def _require_role(request, *roles: str) -> None:
+    """The early, cheap check, before any lookup: a caller without one of `roles` (default: any
+    officer's role) gets 403 whether or not the object exists. The services check again."""
+    if not has_role(request.user, *(roles or ROLES)):
+        raise PermissionDenied(_("Halaman ini bukan untuk peran Anda."))
 
 
 def _supervising(user) -> bool:
@@ -103,6 +107,7 @@ def _get_task(task_id: int) -> Task:
 
 
 def _get_viewable_task(request, task_id: int) -> Task:
+    _require_role(request)
     task = _get_task(task_id)
     if not has_role(request.user, task.role, *services.SUPERVISING):
         raise PermissionDenied(_("Tugas ini milik peran lain."))
@@ -191,7 +196,7 @@ def _who(user) -> str:
 @login_required
 def queue(request):
     """My tasks and my roles' unclaimed tasks, most urgent first (supervisors: the whole section)."""
-    _require_officer(request)
+    _require_role(request)
     user = request.user
     supervising = _supervising(user)
     filters = {key: request.GET.get(key, "") for key in ("permit_type", "state", "role", "scope")}
@@ -347,6 +352,7 @@ def task_claim(request, task_id: int):
 @login_required
 @require_POST
 def task_assign(request, task_id: int):
+    _require_role(request, *services.SUPERVISING)
     task = _get_viewable_task(request, task_id)
     raw = request.POST.get("assignee", "")
     assignee = get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
@@ -514,7 +520,7 @@ def application_context(request, app: Application, *, form: str = "", error=None
         pauses.append({"p": pause, "length": humanize(length, day), "running": running})
     steps = list(Step.objects.filter(permit_type=app.permit_type_id).order_by("order"))
     names = {s.code: s.name for s in steps}
-    frontdesk = has_role(user, FRONTDESK, *services.SUPERVISING)
+    frontdesk = has_role(user, *_DESK_ACTORS)
     can_rework = _supervising(user) and current is not None and app.status in _REWORKABLE
     return {
         "app": app,
@@ -536,7 +542,8 @@ def application_context(request, app: Application, *, form: str = "", error=None
     }
 
 
-def _application_action(request, number: str, form: str, call, success: str):
+def _application_action(request, number: str, form: str, call, success: str, roles: tuple[str, ...]):
+    _require_role(request, *roles)
     app = _get_application(number)
     try:
         call(app)
@@ -560,7 +567,9 @@ def application_rework(request, number: str):
             note=request.POST.get("note", ""),
         )
 
-    return _application_action(request, number, "rework", call, _("Berkas dikembalikan ke langkah yang dipilih."))
+    return _application_action(
+        request, number, "rework", call, _("Berkas dikembalikan ke langkah yang dipilih."), services.SUPERVISING
+    )
 
 
 @login_required
@@ -575,6 +584,7 @@ def application_resubmit(request, number: str):
         "resubmit",
         call,
         _("Perbaikan berkas diterima; proses dilanjutkan dan jam layanan berjalan lagi."),
+        _DESK_ACTORS,
     )
 
 
@@ -584,4 +594,4 @@ def application_withdraw(request, number: str):
     def call(app):
         services.application_withdraw(actor=request.user, application_id=app.pk, note=request.POST.get("note", ""))
 
-    return _application_action(request, number, "withdraw", call, _("Permohonan dicabut."))
+    return _application_action(request, number, "withdraw", call, _("Permohonan dicabut."), _DESK_ACTORS)

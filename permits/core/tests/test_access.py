@@ -131,32 +131,12 @@ class Deviation:
     why: str
 
 
-NON_LEADERS = frozenset({"no-role", "frontdesk", "verifier", "surveyor", "data_entry", "technical", "treasurer"})
 LOOKUP_FIRST = "looks the object up before checking the role: 404 instead of 403 for the placeholder"
 
 # Known deviations of other apps' views from the table: TODO for each app's owner (check the role
 # before looking the object up; no-role users get 403). A listed caller that no longer deviates fails
 # the test, so fixed entries get removed here.
 PAGE_DEVIATIONS: dict[str, Deviation] = {
-    **{
-        f"workflow:{name}": Deviation(frozenset({"no-role"}), LOOKUP_FIRST)
-        for name in ("task", "claim", "schedule", "complete", "return", "reject")
-    },
-    "workflow:assign": Deviation(NON_LEADERS, LOOKUP_FIRST),
-    "workflow:rework": Deviation(NON_LEADERS, LOOKUP_FIRST),
-    "workflow:resubmit": Deviation(NON_LEADERS - {"frontdesk"}, LOOKUP_FIRST),
-    "workflow:withdraw": Deviation(NON_LEADERS - {"frontdesk"}, LOOKUP_FIRST),
-    "levies:teller": Deviation(frozenset({"head"}), "view admits LEVY_READERS; the service refuses the head later"),
-    "levies:reissue": Deviation(frozenset({"head"}), "view admits LEVY_READERS; the service refuses the head later"),
-    "levies:cancel": Deviation(frozenset({"head"}), "view admits LEVY_READERS; the service refuses the head later"),
-    "levies:resolve": Deviation(frozenset({"head"}), "the service refuses the head with a message and a 302"),
-    "notifications:inbox": Deviation(
-        frozenset({"anonymous"}), "redirects to the relative URL 'login?next=...' (LOGIN_URL is a URL name)"
-    ),
-    "decrees:revoke": Deviation(
-        frozenset({"frontdesk", "verifier", "surveyor", "data_entry", "technical", "treasurer", "supervisor", "admin"}),
-        "any officer's decree lookup runs before the service refuses non-heads",
-    ),
     "monitoring:explanation": Deviation(frozenset({"no-role"}), LOOKUP_FIRST),
 }
 
@@ -262,15 +242,7 @@ def api_verdict(entry: access.Access, caller_role: str | None | bool, response) 
     return None if status == 403 else f"{caller_role or 'user without role'} got {status}, expected 403"
 
 
-API_DEVIATIONS: dict[str, Deviation] = {
-    **{
-        f"POST /api/v1/tasks/{{task_id}}/{name}": Deviation(frozenset({"no-role"}), LOOKUP_FIRST)
-        for name in ("claim", "schedule", "complete", "return", "reject")
-    },
-    "POST /api/v1/applications/{registration_number}/resubmit": Deviation(NON_LEADERS - {"frontdesk"}, LOOKUP_FIRST),
-    "POST /api/v1/applications/{registration_number}/withdraw": Deviation(NON_LEADERS - {"frontdesk"}, LOOKUP_FIRST),
-    "POST /api/v1/applications/{registration_number}/rework": Deviation(NON_LEADERS, LOOKUP_FIRST),
-}
+API_DEVIATIONS: dict[str, Deviation] = {}
 
 # Operations whose 401/429 answers wrong credentials (or too many of them), not a missing login.
 CREDENTIAL_OPERATIONS = {"POST /api/v1/auth/token"}
