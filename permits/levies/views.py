@@ -125,6 +125,7 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "errors": errors or {},
             "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
+            "can_act": has_role(request.user, *WRITERS),  # the head reads; the forms are not for them
         },
         status=status,
     )
@@ -204,6 +205,7 @@ def reconciliation(request):
     day = _day(request.GET.get("date", ""))
     error = None
     if request.method == "POST":
+        _require(request, WRITERS)  # importing the bank statement is the treasurer's act
         upload = request.FILES.get("file")
         try:
             if upload is None:
@@ -226,7 +228,13 @@ def reconciliation(request):
     return render(
         request,
         "levies/reconciliation.html",
-        {"report": report, "day": day, "error": error, "columns": recon.COLUMNS},
+        {
+            "report": report,
+            "day": day,
+            "error": error,
+            "columns": recon.COLUMNS,
+            "can_act": has_role(request.user, *WRITERS),
+        },
         status=422 if error else 200,
     )
 

@@ -216,6 +216,8 @@ def my_explanations(request):
 def explanation(request, token: str):
     """The page the alert's link opens on the officer's phone: the file, how late, the answer form;
     for supervisors and the head, the answer and the acknowledgement form."""
+    if not user_roles(request.user):  # before the lookup: a user without a role learns nothing
+        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
     exp = selectors.explanation_by_token(token)
     if exp is None:
         raise Http404(_("Permintaan penjelasan tidak ditemukan."))

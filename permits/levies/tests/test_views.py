@@ -97,3 +97,14 @@ def test_dev_bank_page_exists_only_in_development(client, settings, snap_creds):
     settings.DEBUG = True
     page = client.get("/dev/bank/")
     assert page.status_code == 200 and "virtual account" in page.content.decode().lower()
+
+
+def test_head_reads_bills_but_sees_no_forms_to_act_on_them(client, db):
+    """The head may read the levy pages; recording, reissuing, cancelling and importing are the treasurer's."""
+    from permits.conftest import make_user
+
+    client.force_login(make_user("head"))
+    page = client.get("/retribusi/rekonsiliasi/")
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' not in page.content.decode()
+    assert client.post("/retribusi/rekonsiliasi/", {}).status_code == 403
