@@ -1,5 +1,8 @@
 """The JSON API's shared parts: authentication, error shape, and the auth endpoint."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -38,6 +41,15 @@ def error_body(code: str, message: str, message_en: str, fields=None, details=No
         "fields": fields or {},
         "details": details or {},
     }
+
+
+# The database could not be reached (restart, failover, network): the request's transaction did not
+# commit, so the client may send it again (a write whose commit landed just before the connection
+# broke is found by reading it back). Also used by the pages' error handler (permits/core/views.py).
+UNAVAILABLE_MESSAGE = "Layanan sedang gangguan, coba lagi beberapa saat lagi."
+UNAVAILABLE_MESSAGE_EN = "The service is temporarily unavailable; please try again in a moment."
+UNAVAILABLE_RETRY_AFTER = "5"  # seconds, sent as Retry-After with every 503
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def _field_name(loc) -> str:
@@ -104,10 +116,19 @@ def install_error_handlers(api) -> None:
             )
         return api.create_response(request, error_body("error", str(exc), str(exc)), status=exc.status_code)
 
+    def database_unavailable(request, exc):
+        logging.getLogger("permits.api").error("database unavailable: %s", exc)
+        response = api.create_response(
+            request, error_body("unavailable", UNAVAILABLE_MESSAGE, UNAVAILABLE_MESSAGE_EN), status=503
+        )
+        response["Retry-After"] = UNAVAILABLE_RETRY_AFTER
+        return response
+
+    for exc_class in DATABASE_DOWN:
+        api.add_exception_handler(exc_class, database_unavailable)
+
     @api.exception_handler(Exception)
     def unexpected(request, exc):
-        import logging
-
         logging.getLogger("permits.api").exception("unhandled API error")
         return api.create_response(
             request,
