@@ -241,6 +241,17 @@ def _require_task_active(task: Task) -> None:
         )
 
 
+def _task_to_act_on(actor, task_id: int, version: int | None) -> tuple[Task, Application]:
+    """The locked task and application for finishing, returning or rejecting: both still open, and the
+    actor holding the task's role (and the task, once claimed) or supervising."""
+    task, app = _locked_task(task_id, version)
+    _require_active(app)
+    _require_task_active(task)
+    if not _may_act(actor, task):
+        raise Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
+    return task, app
+
+
 def _invalid(errors: dict[str, str]) -> ServiceError:
     return ServiceError(
         "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=errors, status=422
@@ -385,11 +396,7 @@ def task_complete(
 ) -> Task:
     """Finish a step with its kind's data; the next step opens (or the status moves on)."""
     now = _now(now)
-    task, app = _locked_task(task_id, version)
-    _require_active(app)
-    _require_task_active(task)
-    if not _may_act(actor, task):
-        raise Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
+    task, app = _task_to_act_on(actor, task_id, version)
     if app.status == Application.Status.AWAITING_PAYMENT and task.kind != K.PAYMENT:
         raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
     clean, errors, outcome = _validate_completion(task, app, payload or {}, now)
@@ -500,11 +507,7 @@ def _reject(app: Application, actor, now, reason: RejectionReason, text: str) ->
 def task_reject(*, actor, task_id: int, reason_code: str, text: str = "", version: int | None = None, now=None) -> Task:
     """Refuse the application (final) at this step, with a listed reason and free text."""
     now = _now(now)
-    task, app = _locked_task(task_id, version)
-    _require_active(app)
-    _require_task_active(task)
-    if not _may_act(actor, task):
-        raise Forbidden()
+    task, app = _task_to_act_on(actor, task_id, version)
     reason = _reason(app, reason_code)
     errors = {}
     if reason is None:
@@ -523,11 +526,7 @@ def task_return(
 ) -> Pause:
     """Return the file to the applicant for correction: the SLA clock pauses until resubmission."""
     now = _now(now)
-    task, app = _locked_task(task_id, version)
-    _require_active(app)
-    _require_task_active(task)
-    if not _may_act(actor, task):
-        raise Forbidden()
+    task, app = _task_to_act_on(actor, task_id, version)
     items = [str(i).strip()[:250] for i in (items or []) if str(i).strip()]
     if not items:
         raise _invalid({"items": "Sebutkan apa yang harus dilengkapi atau diperbaiki pemohon."})
