@@ -1,6 +1,5 @@
 -- wrk script for bench/track.py: GET one application after another from a list of "number pin" lines.
--- args: <file> <mode>   mode "track" -> /api/v1/track/<no> with X-Tracking-PIN; "bare" -> /bench/bare/<no>;
---                       "cached" -> /bench/track-cached/<no> with X-Tracking-PIN (bench/bare_urls.py)
+-- args: <file> <mode>   mode "track" -> /api/v1/track/<no> with X-Tracking-PIN; "bare" -> /bench/bare/<no>
 local counter = 0
 local threads = {}
 
@@ -25,9 +24,6 @@ function request()
    local item = items[pos]
    if mode == "bare" then
       return wrk.format("GET", "/bench/bare/" .. item[1])
-   end
-   if mode == "cached" then
-      return wrk.format("GET", "/bench/track-cached/" .. item[1], {["X-Tracking-PIN"] = item[2]})
    end
    return wrk.format("GET", "/api/v1/track/" .. item[1], {["X-Tracking-PIN"] = item[2]})
 end

@@ -148,7 +148,7 @@ if REDIS_URL:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "permits.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -224,6 +224,10 @@ SNAP_USE_SIMULATOR = env_bool("SNAP_USE_SIMULATOR", False) if "SNAP_USE_SIMULATO
 TRACKING_MAX_FAILS_PER_IP = int(os.environ.get("TRACKING_MAX_FAILS_PER_IP", "20"))
 TRACKING_MAX_FAILS_PER_NUMBER = int(os.environ.get("TRACKING_MAX_FAILS_PER_NUMBER", "5"))
 TRACKING_LOCK_MINUTES = int(os.environ.get("TRACKING_LOCK_MINUTES", "15"))
+# The public view of an application is kept in the cache under the version of its audit stream (any
+# recorded change makes a new entry); this bounds only the parts that change without an event (the
+# estimate from the office's history, an admin's edit of a step name). 0 turns the cache off.
+TRACKING_CACHE_SECONDS = int(os.environ.get("TRACKING_CACHE_SECONDS", "300"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- Notifications (permits/notifications, docs/NOTIFICATIONS.md) --------------------------------

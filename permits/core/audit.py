@@ -60,7 +60,7 @@ def audit_record(
     """
     object_type = obj._meta.label_lower if hasattr(obj, "_meta") else str(type(obj).__name__).lower()
     object_id = str(getattr(obj, "pk", obj))
-    stream = stream or f"{object_type}:{object_id}"
+    stream = stream or f"{object_type}:{object_id}"  # see stream_prefix
     last = AuditEvent.objects.filter(stream=stream).order_by("-seq").only("seq", "hash").first()
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
@@ -80,6 +80,11 @@ def audit_record(
     event.hash = event_hash(event)
     event.save(force_insert=True)
     return event
+
+
+def stream_prefix(model) -> str:
+    """The start of the default stream name of `model`'s rows: the row's own stream is this + its pk."""
+    return f"{model._meta.label_lower}:"
 
 
 # --- verifying the chains ---------------------------------------------------------------------

@@ -23,13 +23,12 @@ class Verdict:
     allowed: bool
     scope: str = ""
     retry_after: int = 0
+    # Allowed, but the key has failures counted in a live window: a success should clear them.
+    key_failures: bool = False
 
     @property
     def minutes(self) -> int:
         return max(1, math.ceil(self.retry_after / 60))
-
-
-ALLOWED = Verdict(True)
 
 
 def digest(value: str) -> str:
@@ -39,14 +38,21 @@ def digest(value: str) -> str:
 
 def throttle_check(*, key: str, scope: str, ip_key: str, now: float, window: int, max_ip_fails: int) -> Verdict:
     """Before checking a secret: is `key` locked (scope `scope`), or has the address `ip_key` used up
-    its failures in the live window (scope `ip`)?"""
-    locked_until = cache.get(f"{key}:lock")
+    its failures in the live window (scope `ip`)?
+
+    One cache round trip when the address has no live failures (the common case: every lookup of a
+    refreshed tracking page passes here); a second one only to read the address's count.
+    """
+    found = cache.get_many([f"{key}:lock", f"{ip_key}:start", f"{key}:start"])
+    locked_until = found.get(f"{key}:lock")
     if locked_until is not None and locked_until > now:
         return Verdict(False, scope, max(1, math.ceil(locked_until - now)))
-    count, start = _window_count(ip_key, now, window)
-    if count >= max_ip_fails:
-        return Verdict(False, "ip", max(1, math.ceil(start + window - now)))
-    return ALLOWED
+    start = found.get(f"{ip_key}:start")
+    if start is not None and now - start < window:
+        count = int(cache.get(f"{ip_key}:n:{start}") or 0)
+        if count >= max_ip_fails:
+            return Verdict(False, "ip", max(1, math.ceil(start + window - now)))
+    return Verdict(True, key_failures=found.get(f"{key}:start") is not None)
 
 
 def throttle_failed(*, key: str, ip_key: str, now: float, window: int, max_key_fails: int) -> tuple[int, int, bool]:
@@ -66,14 +72,6 @@ def window_clear(key: str, *, and_lock: bool = False) -> None:
     start = cache.get(f"{key}:start")
     keys = [f"{key}:start", f"{key}:n:{start}"]
     cache.delete_many([*keys, f"{key}:lock"] if and_lock else keys)
-
-
-def _window_count(key: str, now: float, window: int) -> tuple[int, float]:
-    """(failures counted, window start) for the live window of `key`, or (0, now) when none."""
-    start = cache.get(f"{key}:start")
-    if start is None or now - start >= window:
-        return 0, now
-    return int(cache.get(f"{key}:n:{start}") or 0), start
 
 
 def _window_add(key: str, now: float, window: int) -> int:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from permits.core.errors import ServiceError
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role, user_roles
 from permits.core.uploads import sniff
+from permits.portal.selectors import application_for_view
 from permits.portal.services import TrackingThrottled, tracking_open
 from permits.portal.throttle import client_ip
 from permits.workflow import services as workflow
@@ -268,7 +269,7 @@ def download(request, number: str):
         return render(request, "decrees/download.html", ctx)
     try:
         app = tracking_open(client_ip=client_ip(request), registration_number=number, pin=request.POST.get("pin", ""))
-        decree = services.decree_download_record(application=app)
+        decree = services.decree_download_record(application=application_for_view(app.pk))
     except ServiceError as exc:
         response = render(request, "decrees/download.html", {**ctx, "error": _msg(exc)}, status=exc.status)
         if isinstance(exc, TrackingThrottled):

@@ -10,7 +10,7 @@ from permits.core.api import ErrorOut, error_body
 
 from .services import TrackingNotFound, TrackingThrottled, tracking_open
 from .throttle import client_ip
-from .tracking import tracking_view
+from .tracking import tracking_view_cached
 
 router = Router(tags=["tracking"], auth=None)
 
@@ -120,4 +120,4 @@ def track(
         return Status(429, error_body(exc.code, exc.message, exc.message_en, details=exc.details))
     except TrackingNotFound as exc:
         return Status(404, error_body(exc.code, exc.message, exc.message_en))
-    return tracking_view(app)
+    return tracking_view_cached(app)

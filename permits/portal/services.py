@@ -4,10 +4,9 @@ Nothing here writes to the database; the throttle's counters live in the cache.
 """
 
 from permits.core.errors import ServiceError
-from permits.intake.models import Application
 
 from . import throttle
-from .selectors import application_for_tracking, normalize_number
+from .selectors import Tracked, application_for_tracking, normalize_number
 
 NOT_FOUND_MESSAGE = "Nomor pendaftaran atau PIN tidak cocok. Periksa lagi tanda terima Anda."
 NOT_FOUND_MESSAGE_EN = "The registration number or PIN does not match. Check your receipt."
@@ -51,7 +50,7 @@ class TrackingThrottled(ServiceError):
         self.retry_after = verdict.retry_after
 
 
-def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Application:
+def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Tracked:
     """The application for a public lookup, or TrackingThrottled (429) / TrackingNotFound (404).
 
     The throttle is asked first, so a locked number stays locked for the right PIN too; every
@@ -67,5 +66,5 @@ def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Appl
     if app is None:
         throttle.tracking_failed(client_ip, number)
         raise TrackingNotFound()
-    throttle.tracking_succeeded(number)
+    throttle.tracking_succeeded(number, verdict)
     return app

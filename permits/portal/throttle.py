@@ -89,7 +89,9 @@ def tracking_failed(ip: str, number: str) -> Verdict:
     return tracking_check(ip, number)
 
 
-def tracking_succeeded(number: str) -> None:
+def tracking_succeeded(number: str, verdict: Verdict) -> None:
     """A right PIN clears the number's failure count (never the client's: a valid receipt of one's
-    own must not buy more guesses at other numbers)."""
-    window_clear(_number_key(number))
+    own must not buy more guesses at other numbers). `verdict` is the check's: with no failure
+    counted for the number there is nothing to clear, and no cache round trip is spent."""
+    if verdict.key_failures:
+        window_clear(_number_key(number))

@@ -4,11 +4,17 @@ Built from the application, its Task rows and its Pauses only; never from the au
 names officers. Nothing here writes. The labels come in Indonesian and English pairs chosen by
 the active language, so they need no compiled message catalogue.
 
-`tracking_view(app)` answers both the public page and `GET /api/v1/track/{number}`.
+`tracking_view(app)` answers both the public page and `GET /api/v1/track/{number}`;
+`tracking_view_cached(tracked)` keeps that answer in the cache under the version of the application's
+audit stream (permits/portal/selectors.py reads it with the PIN hash): every change an applicant can
+see is a recorded action, which appends to that stream in its own transaction, so a new version
+means a new entry, and a refreshed page costs one cache read instead of six queries.
 """
 
 from datetime import date, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -21,6 +27,7 @@ from permits.workflow.selectors import application_pauses, application_tasks
 from permits.workflow.transitions import FINAL
 
 from .estimates import permit_type_estimate
+from .selectors import Tracked, application_for_view
 
 K = Step.Kind
 S = Application.Status
@@ -237,3 +244,17 @@ def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
         found = permit_type_estimate(app.permit_type_id, now=now)
         estimate = found.as_dict() if found else None
     return build_view(app, tasks, pauses, estimate)
+
+
+def tracking_view_cached(app: Tracked) -> dict:
+    """`tracking_view` of the application a public lookup found, from the cache when this version
+    of it was seen before (TRACKING_CACHE_SECONDS; 0 turns the cache off)."""
+    seconds = settings.TRACKING_CACHE_SECONDS
+    if not app.version or seconds <= 0:
+        return tracking_view(application_for_view(app.pk))
+    key = f"portal:view:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
+    view = cache.get(key)
+    if view is None:
+        view = tracking_view(application_for_view(app.pk))
+        cache.set(key, view, seconds)
+    return view

@@ -19,7 +19,7 @@ from permits.core.errors import ServiceError
 from .selectors import application_by_grant, normalize_number
 from .services import TrackingThrottled, tracking_open
 from .throttle import client_ip
-from .tracking import desk_label, status_name, tracking_view
+from .tracking import desk_label, status_name, tracking_view_cached
 
 GRANTS_KEY = "portal_tracking"
 GRANT_SECONDS = 30 * 60
@@ -40,7 +40,7 @@ def _granted(request, number: str):
 
 
 def _result(request, app, status: int = 200):
-    ctx = {"view": tracking_view(app), "status_name": status_name(app.status), "number": app.registration_number}
+    ctx = {"view": tracking_view_cached(app), "status_name": status_name(app.status), "number": app.registration_number}
     return render(request, "portal/track.html", ctx, status=status)
 
 

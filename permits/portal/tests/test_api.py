@@ -294,6 +294,34 @@ def test_lookup_cost_does_not_grow_with_history(client, officers, register, djan
     complete(officers, app, "verifier", {"documents_valid": True, "survey_required": False}, now=MONDAY + H)
     for days in range(30):
         finished_application(app.permit_type, days % 7 + 1)
-    view(client, app)  # warms the cached estimate and calendar
-    with django_assert_max_num_queries(5):  # application, tasks, pauses, levy, decree (nothing per history row)
+    cache.clear()
+    # A first look builds the view: the lookup, the application with its type and applicant, tasks,
+    # pauses, levy, decree, the estimate's bounded slice (nothing per history row).
+    with django_assert_max_num_queries(8):
         view(client, app)
+    with django_assert_max_num_queries(1):  # every refresh after it: the lookup alone
+        view(client, app)
+
+
+def test_refresh_is_one_statement_until_a_recorded_action_changes_the_view(client, officers, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app = set_pin(register())
+    first = view(client, app)
+    with CaptureQueriesContext(connection) as queries:
+        assert view(client, app) == first
+    assert len(queries) == 1  # number, PIN hash and the version of the view, in one statement
+    wf.task_claim(actor=officers["verifier"], task_id=active(app).pk, now=MONDAY + H)
+    assert view(client, app)["status_label"] == "Berkas sedang diverifikasi"  # the claim was recorded
+
+
+def test_a_change_without_a_recorded_action_is_not_shown_until_the_cache_entry_ends(client, register, settings):
+    """The contract behind the cache: only recorded actions move the version (services record every
+    change they make; a bare UPDATE, as here, is not a way to change an application)."""
+    app = set_pin(register())
+    assert view(client, app)["return_items"] == []
+    Application.objects.filter(pk=app.pk).update(status="returned", return_items=["KTP"])
+    assert view(client, app)["status"] == "registered"
+    settings.TRACKING_CACHE_SECONDS = 0  # the cache off: every lookup builds the view
+    assert view(client, app)["return_items"] == ["KTP"]
