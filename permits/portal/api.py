@@ -4,15 +4,17 @@ from datetime import date, datetime
 
 from django.http import HttpResponse
 from ninja import Header, Query, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from permits.core.api import ErrorOut, error_body
 
 from .services import TrackingNotFound, TrackingThrottled, tracking_open
 from .throttle import client_ip
-from .tracking import tracking_view_cached
+from .tracking import tracking_body_cached
 
 router = Router(tags=["tracking"], auth=None)
+RENDERER = JSONRenderer()  # the API's (config/api.py keeps django-ninja's default)
 
 
 class CurrentStepOut(Schema):
@@ -120,4 +122,9 @@ def track(
         return Status(429, error_body(exc.code, exc.message, exc.message_en, details=exc.details))
     except TrackingNotFound as exc:
         return Status(404, error_body(exc.code, exc.message, exc.message_en))
-    return tracking_view_cached(app)
+    body = tracking_body_cached(
+        app, lambda view: RENDERER.render(request, TrackOut.model_validate(view).model_dump(), response_status=200)
+    )
+    answer = HttpResponse(body, content_type=RENDERER.media_type)
+    answer["Cache-Control"] = "no-store"
+    return answer

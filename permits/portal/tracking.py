@@ -11,6 +11,7 @@ see is a recorded action, which appends to that stream in its own transaction, s
 means a new entry, and a refreshed page costs one cache read instead of six queries.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.conf import settings
@@ -246,15 +247,27 @@ def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
     return build_view(app, tasks, pauses, estimate)
 
 
-def tracking_view_cached(app: Tracked) -> dict:
-    """`tracking_view` of the application a public lookup found, from the cache when this version
-    of it was seen before (TRACKING_CACHE_SECONDS; 0 turns the cache off)."""
+def _cached(app: Tracked, part: str, build):
+    """`build()`, kept in the cache under this version of the application (TRACKING_CACHE_SECONDS;
+    0 turns the cache off). The key carries the language: the labels are in it."""
     seconds = settings.TRACKING_CACHE_SECONDS
     if not app.version or seconds <= 0:
-        return tracking_view(application_for_view(app.pk))
-    key = f"portal:view:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
-    view = cache.get(key)
-    if view is None:
-        view = tracking_view(application_for_view(app.pk))
-        cache.set(key, view, seconds)
-    return view
+        return build()
+    key = f"portal:{part}:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
+def tracking_view_cached(app: Tracked) -> dict:
+    """`tracking_view` of the application a public lookup found, from the cache when this version
+    of it was seen before."""
+    return _cached(app, "view", lambda: tracking_view(application_for_view(app.pk)))
+
+
+def tracking_body_cached(app: Tracked, render: Callable[[dict], bytes]) -> bytes:
+    """The API's answer, rendered once per version: a refresh is then one cache read, with no
+    validation or serialisation (`render` validates the view against the response schema)."""
+    return _cached(app, "body", lambda: render(tracking_view_cached(app)))
