@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 from .base import DEV_SECRET_KEY, SECRET_KEY, env_bool
+from .storage import s3_storage
 
 DEBUG = False
 if not os.environ.get("SECRET_KEY") or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -48,22 +49,4 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_POOL",
     }
 
 if os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower() == "s3":
-    # Documents and decrees in an S3-compatible bucket (AWS S3, MinIO, Ceph...), private, reached only
-    # through the application's views. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
-    # environment (read by boto3) or the host's instance role. Needs the `s3` extra installed.
-    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # e.g. https://minio.internal:9000
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO setups
-            "location": os.environ.get("AWS_LOCATION", "media"),
-            "default_acl": None,  # the bucket's own (private) policy
-            "file_overwrite": False,
-            "querystring_auth": True,
-            "signature_version": "s3v4",  # what AWS and most S3-compatible stores require
-        },
-    }
+    STORAGES["default"] = s3_storage(os.environ)
