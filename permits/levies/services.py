@@ -6,6 +6,7 @@ application too), so two paths never wait on each other in a cycle.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -443,7 +444,9 @@ def payment_step_open(app: Application) -> bool:
     )
 
 
-@transaction.atomic
+# No savepoint when called inside a transaction (the SNAP view's, a task's): any exception leaves
+# payment_post and rolls back the caller's transaction with it; nobody catches one and carries on.
+@transaction.atomic(savepoint=False)
 def payment_post(
     *,
     virtual_account_no: str,
@@ -454,7 +457,7 @@ def payment_post(
     bank_reference: str = "",
     paid_at: datetime.datetime | None = None,
     raw: dict | None = None,
-    answer: dict | None = None,
+    answer: dict | Callable[[Bill], dict] | None = None,
     actor=None,
     now=None,
     complete_task: bool = True,
@@ -464,6 +467,8 @@ def payment_post(
     Held by the database, not only here: the application and bill rows are locked (so concurrent
     notices queue), (partner, payment_request_id) and the bill's payment are unique. The same notice
     again (same request id, bill and amount) is answered with the first payment, writing nothing.
+    `answer` (what the payment keeps to repeat to a replay) may be a function of the locked bill, called
+    only when the payment is posted.
     """
     now = _now(now)
     ref = (
@@ -471,8 +476,10 @@ def payment_post(
     )
     if ref is None:
         return PostResult("not_found")
-    app = _lock_app(ref["application_id"])
-    bill = Bill.objects.select_for_update().get(pk=ref["pk"])
+    # the applicant comes along for the bank's answer (its name); only the application row is locked
+    app = Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=ref["application_id"])
+    bill = Bill.objects.select_for_update(of=("self",)).select_related("assessment").get(pk=ref["pk"])
+    bill.application = app
     existing = Payment.objects.filter(partner=partner, payment_request_id=payment_request_id).first()
     if existing is not None:
         same = existing.bill_id == bill.pk and existing.amount == amount
@@ -500,12 +507,12 @@ def payment_post(
                 posted_at=now,
                 recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
                 raw=raw or {},
-                answer=answer or {},
+                answer=(answer(bill) if callable(answer) else answer) or {},
             )
     except IntegrityError:  # only reachable without the row lock; the constraint still holds the line
         return PostResult("already_paid", None, bill)
     bill.state, bill.paid_payment, bill.closed_at = Bill.State.PAID, payment, now
-    bill.save()
+    bill.save(update_fields=["state", "paid_payment", "closed_at"])
     _audit(
         app,
         actor,

@@ -60,10 +60,31 @@ def token_issue(cfg: SnapConfig, now: datetime.datetime) -> str:
     return token
 
 
+# (token hash, client id) -> expiry of tokens this process has already found in the database. A token is
+# never revoked before it expires (nothing deletes or shortens one), so its expiry is all there is to
+# know, and every transaction after the first skips the lookup. Unknown tokens are not remembered: one
+# issued by another process is found in the database on its first use here.
+_known_tokens: dict[tuple[str, str], datetime.datetime] = {}
+_KNOWN_TOKENS_MAX = 1024
+
+
 def token_valid(token: str, cfg: SnapConfig, now: datetime.datetime) -> bool:
     from ..models import SnapToken
 
-    return SnapToken.objects.filter(key_hash=_hash(token), client_id=cfg.client_id, expires_at__gt=now).exists()
+    key = (_hash(token), cfg.client_id)
+    expires_at = _known_tokens.get(key)
+    if expires_at is None:
+        expires_at = (
+            SnapToken.objects.filter(key_hash=key[0], client_id=cfg.client_id)
+            .values_list("expires_at", flat=True)
+            .first()
+        )
+        if expires_at is None:
+            return False
+        if len(_known_tokens) >= _KNOWN_TOKENS_MAX:
+            _known_tokens.clear()  # a bank holds a handful of live tokens; this only bounds the memory
+        _known_tokens[key] = expires_at
+    return now < expires_at
 
 
 def check_transaction(method: str, path: str, headers, raw_body: bytes, cfg: SnapConfig, now) -> str:

@@ -11,6 +11,7 @@ parsed dict (key order, number formats and escapes would change the bytes).
 import base64
 import binascii
 import datetime
+import functools
 import hashlib
 import hmac
 from zoneinfo import ZoneInfo
@@ -75,10 +76,16 @@ def rsa_sign(private_key_pem: str, client_id: str, timestamp: str) -> str:
     return base64.b64encode(signature).decode("ascii")
 
 
+@functools.lru_cache(maxsize=8)
+def _public_key(public_key_pem: str):
+    """The bank's key, parsed once per process (keyed by its PEM text, so a new key is parsed anew)."""
+    return serialization.load_pem_public_key(public_key_pem.encode("ascii"))
+
+
 def rsa_verify(public_key_pem: str, client_id: str, timestamp: str, signature_b64: str) -> bool:
     """True only for a valid SHA256withRSA signature of ``client_id|timestamp`` by the bank's key."""
     try:
-        key = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
+        key = _public_key(public_key_pem)
         signature = base64.b64decode(signature_b64 or "", validate=True)
         key.verify(signature, f"{client_id}|{timestamp}".encode(), padding.PKCS1v15(), hashes.SHA256())
     except (InvalidSignature, ValueError, TypeError, binascii.Error):

@@ -200,11 +200,16 @@ def _payment(data: dict, cfg: SnapConfig, now):
     paid_at = bodies.parse_trx_time(data)
     if data.get("flagAdvise") not in (None, "", "Y", "N"):
         raise Refusal(INVALID_FIELD, "flagAdvise")
-    bill = _bill_for(ids, cfg)
-    if bill is None:
+    if ids.partner_service_id.strip() != cfg.partner_service_id:
         raise Refusal(BILL_NOT_FOUND)
     if paid != paid.to_integral_value():
+        if not Bill.objects.filter(virtual_account_no=ids.va_digits).exists():
+            raise Refusal(BILL_NOT_FOUND)  # an unknown bill is "not found" whatever the amount
         raise Refusal(INVALID_AMOUNT)
+
+    def answer(bill: Bill) -> dict:  # built only when the payment is posted, from the locked bill
+        return bodies.payment_answer(ids, bill, data, paid)
+
     result = payment_post(
         virtual_account_no=ids.va_digits,
         partner=cfg.partner_id,
@@ -214,7 +219,7 @@ def _payment(data: dict, cfg: SnapConfig, now):
         bank_reference=str(data.get("referenceNo") or data.get("journalNum") or ids.request_id)[:128],
         paid_at=paid_at,
         raw=data,
-        answer=bodies.payment_answer(ids, bill, data, paid),
+        answer=answer,
         now=now,
     )
     if result.ok:
