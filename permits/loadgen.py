@@ -64,6 +64,7 @@ from permits.intake.models import Applicant, Application, ReceivedDocument
 from permits.intake.pins import pin_hash
 from permits.levies.models import Bill, LevyAssessment, LevyLine, Payment
 from permits.levies.services import luhn_digit
+from permits.notifications.models import OfficerProfile
 from permits.workflow.models import Pause, Task
 
 K = Step.Kind
@@ -904,10 +905,11 @@ def _reset_identity(cur, tbls: dict[str, Table]) -> None:
 
 
 def officers_ensure() -> dict[str, list]:
-    """A few generated officers per role (lg-<role>-NN, no usable password), created once."""
+    """A few generated officers per role (lg-<role>-NN, no usable password), created once, each with
+    a WhatsApp number (an OfficerProfile) so that monitoring's alerts reach them as in an office."""
     User = get_user_model()
     out = {}
-    for role in ROLES:
+    for r, role in enumerate(ROLES):
         group, _ = Group.objects.get_or_create(name=role)
         users = []
         for n in range(1, OFFICERS_PER_ROLE + 1):
@@ -918,6 +920,7 @@ def officers_ensure() -> dict[str, list]:
                 user.set_unusable_password()
                 user.save()
                 user.groups.add(group)
+            OfficerProfile.objects.get_or_create(user=user, defaults={"phone": f"+6281990{r:02d}{n:04d}"})
             users.append(user)
         out[role] = users
     return out

@@ -300,6 +300,7 @@ MONITOR_APPLICANT_WAIT_KINDS = [
     k.strip() for k in os.environ.get("MONITOR_APPLICANT_WAIT_KINDS", "payment,handover").split(",") if k.strip()
 ]
 MONITOR_SWEEP_BATCH = int(os.environ.get("MONITOR_SWEEP_BATCH", "500"))  # alerts per level and sweep run
+MONITOR_SWEEP_CHUNK = int(os.environ.get("MONITOR_SWEEP_CHUNK", "200"))  # tasks per transaction of the sweep
 MONITOR_DIGEST_HOUR = int(os.environ.get("MONITOR_DIGEST_HOUR", "7"))  # daily digest, local hour (Asia/Jakarta)
 MONITOR_TRANSPARENCY_DAYS = int(os.environ.get("MONITOR_TRANSPARENCY_DAYS", "90"))
 # The dashboard's history figures (month, 12-week trend, 90-day step times) are kept this long (0: not kept).

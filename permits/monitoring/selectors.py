@@ -1,13 +1,15 @@
 """Reads for leadership: the dashboard's figures, the stalled list, an officer's record, the digest.
 
-Every figure is one aggregate query over an indexed range (active tasks by state and due_at;
-finished tasks of a month, 12 weeks or 90 days; registrations of a day), so the cost follows the
-period asked and the work in hand, never the whole history. Python only loops over a page of
-rows, over the handful of candidates near a threshold, or over per-step/per-type summary rows.
-See docs/MONITORING.md for what each number means.
+"Now" reads the backlog (the active tasks) through partial indexes, mostly from the index alone
+(`task_active_kind_idx`); the figures about the past are aggregate queries over a bounded window
+(a month, 12 weeks, 90 days), computed by a worker and kept in the cache (`history_cached`). So the
+cost follows the work in hand and the period asked, never the whole history. Python only loops over
+a page of rows, over the handful of candidates near a threshold, or over summary rows.
+See docs/MONITORING.md for what each number means, docs/PERFORMANCE.md for what it costs.
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.utils import timezone
@@ -28,8 +31,9 @@ from permits.workflow.sla import DUE_SOON_MIN, DUE_SOON_SHARE, humanize
 
 from . import thresholds as th
 from .models import Alert, Explanation
-from .services import idle_tasks, monitored_tasks
+from .services import idle_candidates, idle_q, idle_tasks, monitored_kinds, monitored_tasks, scheduled_surveys
 
+logger = logging.getLogger("permits.monitoring")
 JAKARTA = ZoneInfo("Asia/Jakarta")
 K = Step.Kind
 DONE = Task.State.DONE
@@ -110,24 +114,37 @@ class NowFigures:
     awaiting_payment: int
     levies_collected: object  # Decimal, or None when the levies app is absent
     in_process: int
+    idle: int = 0  # office tasks idle (not overdue): the stalled list holds overdue + idle
 
 
-def _due_soon_count(cal: WorkCalendar, now: datetime.datetime) -> int:
-    """Office tasks not overdue with at most max(25% of the bound, 2 hours) of working time left
-    (the work queue's "due soon"): bucketed due_at ranges in SQL, the exact rule here."""
-    q = Q(pk__in=[])
+def _due_soon_limit(bound_seconds: int) -> timedelta:
+    return max(timedelta(seconds=max(bound_seconds, 0)) * DUE_SOON_SHARE, DUE_SOON_MIN)
+
+
+def _due_soon_bands(cal: WorkCalendar, now: datetime.datetime) -> tuple[Q, Q]:
+    """(sure, maybe) for office tasks not yet overdue, per bucket of bounds (lo, hi]: a task due
+    before the cutoff of the bucket's smallest limit is due soon whatever its bound; one due between
+    that and the cutoff of the bucket's largest limit is decided exactly in Python (`_due_soon`);
+    later ones are not due soon (the work queue's rule: at most max(25% of the bound, 2 h) left)."""
+    sure, maybe = Q(pk__in=[]), Q(pk__in=[])
     for lo, hi in th.bound_buckets():
-        bucket = Q(bound_seconds__gt=lo)
-        if hi is not None:
-            limit = max(timedelta(seconds=hi) * DUE_SOON_SHARE, DUE_SOON_MIN)
-            bucket &= Q(bound_seconds__lte=hi, due_at__lte=th.cutoff_after(cal, now, limit))
-        q |= bucket
-    rows = monitored_tasks().filter(q, due_at__gte=now).values_list("due_at", "bound_seconds")
+        bucket = Q(bound_seconds__gt=lo) if hi is None else Q(bound_seconds__gt=lo, bound_seconds__lte=hi)
+        certain = th.cutoff_after(cal, now, _due_soon_limit(lo))
+        sure |= bucket & Q(due_at__lte=certain)
+        band = bucket & Q(due_at__gt=certain)
+        maybe |= band if hi is None else band & Q(due_at__lte=th.cutoff_after(cal, now, _due_soon_limit(hi)))
+    return Q(due_at__gte=now) & sure, Q(due_at__gte=now) & maybe
+
+
+def _due_soon(cal: WorkCalendar, now: datetime.datetime, maybe: Q) -> int:
+    """How many of the tasks in the uncertain band are due soon, decided with the calendar: a task
+    is due soon when due by the cutoff of its bound's limit, computed once per distinct bound."""
+    cutoffs: dict[int, datetime.datetime] = {}
     count = 0
-    for due, bound in rows:
-        limit = max(timedelta(seconds=bound) * DUE_SOON_SHARE, DUE_SOON_MIN)
-        if cal.working_time_between(now, due) <= limit:
-            count += 1
+    for due, bound in monitored_tasks().filter(maybe).values_list("due_at", "bound_seconds"):
+        if bound not in cutoffs:
+            cutoffs[bound] = th.cutoff_after(cal, now, _due_soon_limit(bound))
+        count += due <= cutoffs[bound]
     return count
 
 
@@ -151,30 +168,49 @@ def ikm(since: datetime.datetime) -> dict | None:
 
 
 def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None) -> NowFigures:
+    """The backlog now. One pass over the active tasks' index (`task_active_kind_idx`, no table
+    rows) counts per kind the tasks, the overdue, the surely due soon and the idle candidates; then
+    the uncertain due-soon band, the scheduled surveys, and indexed counts of applications."""
     cal = cal or office_calendar()
-    by_kind = dict(
-        Task.objects.filter(state__in=Task.ACTIVE_STATES).values_list("kind").annotate(n=Count("id")).order_by()
-    )
+    monitored = set(monitored_kinds())
+    sure, maybe = _due_soon_bands(cal, now)
+    idle = idle_q(cal, now)
+    by_kind, overdue, due_soon, idle_count = {}, 0, 0, 0
+    for kind, n, late, soon, still in (
+        Task.objects.filter(state__in=Task.ACTIVE_STATES)
+        .annotate(last_action=Coalesce("claimed_at", "started_at"))
+        .values_list("kind")
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(due_at__lt=now)),
+            soon=Count("id", filter=sure),
+            still=Count("id", filter=idle),
+        )
+        .order_by()
+    ):
+        by_kind[kind] = n
+        if kind in monitored:
+            overdue, due_soon, idle_count = overdue + late, due_soon + soon, idle_count + still
     stages = [{"kind": k, "label": KIND_LABELS[k], "count": by_kind[k]} for k in K.values if by_kind.get(k)]
-    month = month_period(now)
     today = timezone.localtime(now, JAKARTA).date()
-    apps = (
+    month = month_period(now)
+    by_status = dict(
         Application.objects.filter(status__in=[Application.Status.RETURNED, Application.Status.AWAITING_PAYMENT])
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
-    by_status = dict(apps)
     return NowFigures(
         stages=stages,
         returned=by_status.get(Application.Status.RETURNED, 0),
-        overdue=monitored_tasks().filter(due_at__lt=now).count(),
-        due_soon=_due_soon_count(cal, now),
+        overdue=overdue,
+        due_soon=due_soon + _due_soon(cal, now, maybe),
         registered_today=Application.objects.filter(registered_at__gte=local_midnight(today)).count(),
         decrees_this_month=decisions_signed(month.start, month.end).count(),
         awaiting_payment=by_status.get(Application.Status.AWAITING_PAYMENT, 0),
         levies_collected=levies_collected(month.start, month.end),
         in_process=sum(s["count"] for s in stages),
+        idle=idle_count - scheduled_surveys(idle_candidates(monitored_tasks(), cal, now)).count(),
     )
 
 
@@ -389,6 +425,64 @@ def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow
     )
 
 
+# --- the dashboard's history, kept -------------------------------------------------------------
+
+
+def history_figures(now: datetime.datetime, period: Period) -> dict:
+    """The dashboard's figures about the past: the month's shares, 12 weeks, per type, per step
+    (90 days), per officer. They read every task finished in their windows, which at a provincial
+    office's volume is hundreds of thousands of rows: seconds, not milliseconds (docs/PERFORMANCE.md)."""
+    return {
+        "steps_c": step_compliance(period),
+        "apps_c": application_compliance(period),
+        "trend": weekly_trend(now),
+        "types": by_permit_type(period),
+        "steps": step_rows(now, period),
+        "officers": by_officer(period),
+    }
+
+
+def _history_key(period: Period) -> str:
+    return f"monitoring:history:v2:{period.start:%Y%m}"
+
+
+def history_refresh(*, now: datetime.datetime | None = None, month: str = "") -> dict:
+    """Compute a month's history figures (this month by default) and keep them in the shared cache
+    for three periods of MONITOR_DASHBOARD_CACHE_SECONDS (the periodic job runs every period)."""
+    now = now or timezone.now()
+    period = month_period(now, month)
+    data = history_figures(now, period)
+    ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    if ttl:
+        cache.set(_history_key(period), (now.timestamp(), data), 3 * ttl)
+    return data
+
+
+def history_cached(now: datetime.datetime, period: Period) -> dict:
+    """The history figures for the dashboard without making the reader wait for them: fresh ones
+    from the cache; older than MONITOR_DASHBOARD_CACHE_SECONDS, the kept ones while a worker
+    computes new ones (once: a flag in the cache); computed here only when none are kept (another
+    month, a cold cache, or no worker for three periods)."""
+    ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    if not ttl:
+        return history_figures(now, period)
+    key = _history_key(period)
+    kept = cache.get(key)
+    if kept is None:
+        data = history_figures(now, period)
+        cache.set(key, (now.timestamp(), data), 3 * ttl)
+        return data
+    at, data = kept
+    if now.timestamp() - at >= ttl and cache.add(f"{key}:refreshing", 1, ttl):
+        from .tasks import refresh_dashboard_history
+
+        try:
+            refresh_dashboard_history(f"{period.start:%Y-%m}")
+        except Exception:  # the queue unreachable: the kept figures still serve, the periodic job retries
+            logger.exception("monitoring: could not ask for the %s history figures", period.label)
+    return data
+
+
 # --- officers -----------------------------------------------------------------------------------
 
 
@@ -475,17 +569,70 @@ def officer_record(user, now: datetime.datetime, period: Period) -> OfficerRecor
 # --- the stalled list ---------------------------------------------------------------------------
 
 
-def stalled_tasks(now: datetime.datetime, cal: WorkCalendar | None = None):
+class StalledTasks:
+    """The stalled list as a sliceable, countable sequence (what Paginator needs): the overdue tasks,
+    most overdue first, then the idle ones, due soonest first.
+
+    That is the order of one query ordered by (due_at, id), because every overdue task is due before
+    `now` and every idle one at or after it; but one query with `due_at < now OR id IN (idle)`
+    defeats the indexes and reads the whole backlog. So each part is its own indexed query on the
+    backlog: a page reads at most a page of rows from each, and the counts are read from the
+    active tasks' index alone (`task_active_kind_idx`; the payload only for the surveys).
+    """
+
+    def __init__(self, now: datetime.datetime, cal: WorkCalendar, counts: tuple[int, int] | None = None):
+        tasks = monitored_tasks()
+        related = ("application__permit_type", "step", "assignee")
+        self.overdue = tasks.filter(due_at__lt=now).select_related(*related).order_by("due_at", "id")
+        self._idle_candidates = idle_candidates(tasks, cal, now)
+        self.idle = idle_tasks(tasks, cal, now).select_related(*related).order_by("due_at", "id")
+        self._counts = counts  # (overdue, idle) when the caller has counted them (the dashboard)
+
+    def counts(self) -> tuple[int, int]:
+        """(overdue, idle)."""
+        if self._counts is None:
+            idle = self._idle_candidates.count() - scheduled_surveys(self._idle_candidates).count()
+            self._counts = (self.overdue.count(), idle)
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        yield from self.overdue
+        yield from self.idle
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        if not isinstance(key, slice) or key.step not in (None, 1) or (key.start or 0) < 0:
+            raise TypeError("StalledTasks takes slices from a position, step 1")
+        start, stop = key.start or 0, key.stop
+        if stop is not None and stop <= start:
+            return []
+        rows = list(self.overdue[start:stop])
+        if stop is not None and len(rows) == stop - start:
+            return rows
+        # the overdue part ended within the slice (it had fewer rows than asked) or before it
+        before = start + len(rows) if rows or not start else self.counts()[0]
+        first = max(start - before, 0)
+        last = None if stop is None else stop - before
+        return rows + list(self.idle[first:last])
+
+
+def stalled_tasks(
+    now: datetime.datetime, cal: WorkCalendar | None = None, figures: NowFigures | None = None
+) -> StalledTasks:
     """Every office task past its due instant, or idle (nobody acted for MONITOR_IDLE_HOURS
-    working hours), most overdue first."""
-    cal = cal or office_calendar()
-    idle = idle_tasks(monitored_tasks(), cal, now).values("pk")
-    return (
-        monitored_tasks()
-        .filter(Q(due_at__lt=now) | Q(pk__in=idle))
-        .select_related("application__permit_type", "step", "assignee")
-        .order_by("due_at", "id")
-    )
+    working hours), most overdue first. `figures` (of the same `now`) saves counting again."""
+    counts = (figures.overdue, figures.idle) if figures is not None else None
+    return StalledTasks(now, cal or office_calendar(), counts)
 
 
 @dataclass

@@ -1,11 +1,13 @@
-"""Scheduled jobs: the stalled-file sweep every five minutes and the head's daily digest."""
+"""Scheduled jobs: the stalled-file sweep and the dashboard's history figures every five minutes, the
+head's daily digest."""
 
 import datetime
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .selectors import history_refresh
 from .services import daily_digest_send, stall_sweep
 
 JAKARTA_UTC_OFFSET = 7  # Asia/Jakarta has no daylight saving: WIB is always UTC+7
@@ -26,3 +28,15 @@ def check_overdue_steps() -> int:
 def send_daily_digest() -> int:
     """Every morning (MONITOR_DIGEST_HOUR, Asia/Jakarta): yesterday's figures and worst stalls to the head."""
     return daily_digest_send(now=datetime.datetime.now(datetime.UTC))
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def refresh_dashboard_current_month() -> None:
+    """Every five minutes: this month's dashboard history figures, so that no reader waits for them."""
+    history_refresh()
+
+
+@db_task()
+def refresh_dashboard_history(month: str) -> None:
+    """A month's history figures, asked for by a dashboard that found them older than five minutes."""
+    history_refresh(month=month)

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -52,35 +51,16 @@ def _hours(value: timedelta | None) -> float:
 # --- dashboard ----------------------------------------------------------------------------------
 
 
-def _history(now, period) -> dict:
-    """The figures about the past (the month, 12 weeks, 90 days): the costliest reads, kept in the
-    shared cache for MONITOR_DASHBOARD_CACHE_SECONDS so that reloading the page costs nothing."""
-    ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
-    key = f"monitoring:history:v1:{period.start:%Y%m}:{int(now.timestamp()) // max(ttl, 1)}"
-    data = cache.get(key) if ttl else None
-    if data is None:
-        data = {
-            "steps_c": selectors.step_compliance(period),
-            "apps_c": selectors.application_compliance(period),
-            "trend": selectors.weekly_trend(now),
-            "types": selectors.by_permit_type(period),
-            "steps": selectors.step_rows(now, period),
-            "officers": selectors.by_officer(period),
-        }
-        if ttl:
-            cache.set(key, data, ttl)
-    return data
-
-
 @login_required
 def dashboard(request):
     _require_leader(request)
     now = timezone.now()
     cal = office_calendar()
     period = selectors.month_period(now, request.GET.get("bulan", ""))
-    history = _history(now, period)
+    history = selectors.history_cached(now, period)
     trend, types, steps = history["trend"], history["types"], history["steps"]
-    stalled_qs = selectors.stalled_tasks(now, cal)
+    figures = selectors.now_figures(now, cal)
+    stalled_qs = selectors.stalled_tasks(now, cal, figures)
     day = cal.day_length()
     trend_chart = charts.line_chart(
         [w.label for w in trend],
@@ -123,7 +103,7 @@ def dashboard(request):
         {
             "now": now,
             "period": period,
-            "figures": selectors.now_figures(now, cal),
+            "figures": figures,
             **history,
             "stalled": selectors.stalled_rows(stalled_qs[:10], now, cal),
             "stalled_count": stalled_qs.count(),

@@ -61,6 +61,18 @@ class Task(models.Model):
             models.Index(
                 fields=["due_at", "id"], name="task_active_due_idx", condition=models.Q(state__in=["open", "claimed"])
             ),
+            # Monitoring's reads of the backlog (stages, overdue, due soon, idle, per step and officer):
+            # a range per kind, answered from the index alone on PostgreSQL (the included columns).
+            models.Index(
+                fields=["kind", "due_at", "id"],
+                name="task_active_kind_idx",
+                include=["bound_seconds", "assignee", "claimed_at", "started_at", "step"],
+                condition=models.Q(state__in=["open", "claimed"]),
+            ),
+            # Decrees signed in a period ("granted this month", applications decided): one month's range.
+            models.Index(
+                fields=["finished_at"], name="task_signed_idx", condition=models.Q(kind="signing", state="done")
+            ),
         ]
         ordering = ["started_at", "id"]
 

@@ -103,3 +103,17 @@ def test_levies_and_decrees_follow_the_steps(loaded):
     for decree in Decree.objects.all():
         assert Sequence.objects.get(key=f"decree:{decree.year}").value >= decree.seq
     assert Decree.objects.count() == Decree.objects.values("year", "seq").distinct().count()
+
+
+def test_generated_officers_can_be_reached_by_monitoring_alerts(loaded):
+    from django.contrib.auth import get_user_model
+
+    from permits.notifications.models import OfficerProfile
+
+    officers = get_user_model().objects.filter(username__startswith="lg-")
+    profiles = OfficerProfile.objects.filter(user__in=officers)
+    assert officers.count() == profiles.count() > 0
+    phones = list(profiles.values_list("phone", flat=True))
+    assert len(set(phones)) == len(phones) and all(p.startswith("+62") and 10 <= len(p) <= 15 for p in phones)
+    generate(Options(applications=5, batch=5, seed=8, years=1, drop_indexes=False, vacuum=False, now=NOW))
+    assert OfficerProfile.objects.count() == profiles.count()  # created once

@@ -166,11 +166,14 @@ def test_worker_killed_while_delivering_loses_no_message_and_resends_none_it_had
     )
 
 
-SLOW_ALERTS = "permits.monitoring.services.audit_record=0.25"  # each alert's transaction takes this long
+# The sweep raises its alerts a chunk of tasks per transaction (MONITOR_SWEEP_CHUNK); one task per
+# chunk here, each chunk's transaction slowed where it writes its audit events, so the kill lands
+# inside one of them.
+SLOW_ALERTS = "permits.monitoring.services.audit_record_many=0.25"
 
 
 def test_worker_killed_while_sweeping_raises_each_alert_once(sqlite_var, work_dir, children):
-    env = child_env(sqlite_var, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    env = child_env(sqlite_var, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MONITOR_SWEEP_CHUNK="1")
     db = sqlite_var / "smart.sqlite3"
     scenario(env, "stalled-setup", apps=8)
 
