@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from .models import AuditEvent
@@ -80,6 +81,43 @@ def audit_record(
     event.hash = event_hash(event)
     event.save(force_insert=True)
     return event
+
+
+def audit_record_many(events: list[dict], *, actor_label: str, at) -> list[AuditEvent]:
+    """`audit_record(actor=None, actor_label=, action=, obj=, after=, stream=, at=)` for each event,
+    in order, chained per stream exactly as one call at a time would. The caller holds the row
+    locks that keep each stream's tail stable (see `audit_record`)."""
+    streams = {e["stream"] for e in events}
+    tails: dict[str, tuple[int, str]] = {}
+    last = AuditEvent.objects.filter(stream__in=streams).values_list("stream").annotate(seq=Max("seq")).order_by()
+    which = Q(pk__in=[])
+    for stream, seq in last:
+        which |= Q(stream=stream, seq=seq)
+    for stream, seq, digest in AuditEvent.objects.filter(which).values_list("stream", "seq", "hash"):
+        tails[stream] = (seq, digest)
+    rows = []
+    for e in events:
+        obj, stream = e["obj"], e["stream"]
+        seq, prev = tails.get(stream, (0, ""))
+        event = AuditEvent(
+            at=at,
+            actor=None,
+            actor_label=actor_label,
+            action=e["action"],
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            stream=stream,
+            seq=seq + 1,
+            before=None,
+            after=_jsonable(e.get("after")),
+            note="",
+            prev_hash=prev,
+        )
+        event.hash = event_hash(event)
+        tails[stream] = (event.seq, event.hash)
+        rows.append(event)
+    AuditEvent.objects.bulk_create(rows)
+    return rows
 
 
 def stream_prefix(model) -> str:

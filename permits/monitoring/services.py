@@ -24,18 +24,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.catalog.models import Step
-from permits.core.audit import audit_record
+from permits.core.audit import audit_record, audit_record_many
 from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.intake.models import Application
-from permits.notifications.services import notify_officer
+from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Task
 from permits.workflow.sla import humanize
 
 from . import thresholds as th
-from .bulk import audit_record_many, officer_messages_queue
 from .models import Alert, Explanation
 
 logger = logging.getLogger("permits.monitoring")
@@ -534,7 +533,7 @@ def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Aler
                     stream=_stream(app.pk),
                 )
             )
-        queued = officer_messages_queue([m for _alert, m in messages], now=now, addresses=recipients.addresses)
+        queued = notify_officers_many([m for _alert, m in messages], now=now, addresses=recipients.addresses)
         first: dict[int, object] = {}
         for (alert, _m), message in zip(messages, queued, strict=True):
             first.setdefault(alert.pk, message)

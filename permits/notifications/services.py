@@ -231,6 +231,68 @@ def _officer_address(user) -> tuple[str, str, str]:
 
 
 @transaction.atomic
+def notify_officers_many(items: list[dict], *, now, addresses: dict | None = None) -> list[Message]:
+    """`notify_officer(user=, template=, context=, application=, idempotency_key=)` for each item, in
+    one INSERT, inside the caller's transaction; delivery is enqueued after commit. The keys must be
+    new (the sweep's keys name alerts created in the same transaction), so none is looked up.
+    `addresses` keeps the officers' addresses across calls (one sweep); items sharing one context
+    dict (an alert's recipients) are rendered once per channel and language."""
+    templates = {t.code: t for t in MessageTemplate.objects.filter(code__in={i["template"] for i in items})}
+    addresses = {} if addresses is None else addresses
+    bases, rendered, rows = {}, {}, []
+    for item in items:
+        user, app, code = item["user"], item["application"], item["template"]
+        if user.pk not in addresses:
+            addresses[user.pk] = _officer_address(user)
+        channel, recipient, language = addresses[user.pk]
+        if app.pk not in bases:
+            bases[app.pk] = application_context(app)
+        name = user.get_full_name() or user.get_username()
+        context = {**bases[app.pk], "officer": name, **item["context"]}
+        context = {k: ("" if v is None else str(v)) for k, v in context.items()}
+        tpl = templates.get(code)
+        key = (id(item["context"]), app.pk, code, channel, language, context["officer"])
+        if key not in rendered:
+            rendered[key] = _render(tpl, code, channel, context, language)
+        subject, text = rendered[key]
+        problem = ""
+        if tpl is None:
+            problem = f"Templat pesan '{code}' tidak ada."
+        elif not recipient:
+            problem = "Penerima tidak punya alamat untuk saluran ini."
+        rows.append(
+            Message(
+                application=app,
+                recipient_user=user,
+                recipient=recipient,
+                recipient_name=name[:200],
+                channel=channel,
+                template=code,
+                context=context,
+                language=language,
+                subject=subject[:200],
+                text=text,
+                essential=True,
+                status=S.FAILED if problem else S.QUEUED,
+                last_error=problem,
+                failed_at=now if problem else None,
+                next_attempt_at=now,
+                expires_at=now + timedelta(hours=settings.NOTIFY_RETRY_HOURS),
+                created_at=now,
+                idempotency_key=item["idempotency_key"],
+            )
+        )
+    Message.objects.bulk_create(rows)
+    failed = [m for m in rows if m.status == S.FAILED]
+    if failed:
+        one = failed[0]
+        logger.error("%s messages not sendable (first %s, %s): %s", len(failed), one.pk, one.template, one.last_error)
+    queued = [m.pk for m in rows if m.status == S.QUEUED]
+    if queued:
+        transaction.on_commit(lambda: [_enqueue(pk) for pk in queued], robust=True)
+    return rows
+
+
 def notify_officer(
     *,
     user,
