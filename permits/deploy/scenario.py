@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 
 from permits.faults.harness import RESULT_MARK
-from permits.faults.scenario import _officers, _register
+from permits.faults.scenario import _officers, _register, open_bills
 
 
 def setup(*, bills: int, stalled: int) -> dict:
@@ -19,24 +19,12 @@ def setup(*, bills: int, stalled: int) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from permits.conftest import make_permit_type
-    from permits.levies.models import Bill
-    from permits.levies.tests.conftest import finish, test_tariff, walk_to_levy
     from permits.workflow import services as wf
     from permits.workflow.models import Task
 
     call_command("migrate", interactive=False, verbosity=0)
     officers = _officers()
-    make_permit_type("TEST")
-    test_tariff()
-    out = []
-    for _ in range(bills):
-        now = timezone.now()
-        app = _register(officers, now)
-        walk_to_levy(officers, app, now=now)
-        finish(officers, app, "treasurer", {}, now)
-        bill = Bill.objects.get(application=app, state=Bill.State.OPEN)
-        out.append({"va": bill.virtual_account_no, "amount": str(bill.amount), "number": app.registration_number})
+    out = open_bills(officers, bills)
     then = timezone.now() - datetime.timedelta(days=30)
     tasks = []
     for i in range(stalled):

@@ -54,19 +54,15 @@ def _register(officers: dict, now: datetime.datetime):
 # --- database restart: registrations and payments ---------------------------------------------------
 
 
-def levy_setup(*, bills: int, password: str, migrate: bool = False) -> dict:
-    """Officers, the test permit type with its tariff, and `bills` applications waiting for payment
-    (after migrating the empty database when `migrate`: one process start instead of two)."""
-    from django.core.management import call_command
+def open_bills(officers: dict, bills: int) -> list[dict]:
+    """The test permit type with its tariff, and `bills` applications waiting for payment with their
+    bill open: [{va, amount, number}] (also the several-hosts test's set-up, permits/deploy/)."""
     from django.utils import timezone
 
     from permits.conftest import make_permit_type
     from permits.levies.models import Bill
     from permits.levies.tests.conftest import finish, test_tariff, walk_to_levy
 
-    if migrate:
-        call_command("migrate", interactive=False, verbosity=0)
-    officers = _officers(password)
     make_permit_type("TEST")
     test_tariff()
     out = []
@@ -77,7 +73,18 @@ def levy_setup(*, bills: int, password: str, migrate: bool = False) -> dict:
         finish(officers, app, "treasurer", {}, now)
         bill = Bill.objects.get(application=app, state=Bill.State.OPEN)
         out.append({"va": bill.virtual_account_no, "amount": str(bill.amount), "number": app.registration_number})
-    return {"frontdesk": officers["frontdesk"].username, "bills": out}
+    return out
+
+
+def levy_setup(*, bills: int, password: str, migrate: bool = False) -> dict:
+    """Officers and `bills` applications waiting for payment (after migrating the empty database when
+    `migrate`: one process start instead of two)."""
+    from django.core.management import call_command
+
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    officers = _officers(password)
+    return {"frontdesk": officers["frontdesk"].username, "bills": open_bills(officers, bills)}
 
 
 def levy_report(*, numbers: list[str], vas: list[str]) -> dict:

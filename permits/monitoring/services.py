@@ -337,6 +337,19 @@ def _link(level: str, task: Task, explanation: Explanation | None) -> str:
     return public_url(reverse("workflow:task", args=[task.pk]))
 
 
+def _new_alert(task: Task, level: str, users: list, to_role: str, now: datetime.datetime) -> Alert:
+    """The alert row of `level` for `task`, to its first recipient (not saved)."""
+    return Alert(
+        task=task,
+        level=level,
+        recipient=users[0] if users else None,
+        to_role=to_role,
+        sent_at=now,
+        due_at=task.due_at,
+        assignee=task.assignee,
+    )
+
+
 def alert_raise(
     *, task_id: int, level: str, now: datetime.datetime | None = None, cal: WorkCalendar | None = None
 ) -> Alert | None:
@@ -355,15 +368,8 @@ def alert_raise(
         users, to_role = _recipients(task, level)
         try:
             with transaction.atomic():  # a savepoint: the constraint refuses a level raised meanwhile
-                alert = Alert.objects.create(
-                    task=task,
-                    level=level,
-                    recipient=users[0] if users else None,
-                    to_role=to_role,
-                    sent_at=now,
-                    due_at=task.due_at,
-                    assignee=task.assignee,
-                )
+                alert = _new_alert(task, level, users, to_role, now)
+                alert.save(force_insert=True)
         except IntegrityError:
             return None
         explanation = None
@@ -465,15 +471,7 @@ def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Aler
             if task is None or (task_id, level) in raised or not _qualifies(level, task, cal, now):
                 continue
             users, to_role = recipients(task, level)
-            alert = Alert(
-                task=task,
-                level=level,
-                recipient=users[0] if users else None,
-                to_role=to_role,
-                sent_at=now,
-                due_at=task.due_at,
-                assignee=task.assignee,
-            )
+            alert = _new_alert(task, level, users, to_role, now)
             todo.append((alert, task, apps[task.application_id], users))
         if not todo:
             return [], len(pairs)

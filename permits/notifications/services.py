@@ -93,6 +93,46 @@ def _enqueue(message_id: int) -> None:
         logger.exception("could not enqueue message %s; deliver_pending will pick it up", message_id)
 
 
+def _outbox_fields(
+    *,
+    tpl,
+    template: str,
+    channel: str,
+    recipient: str,
+    recipient_name: str,
+    context: dict,
+    language: str,
+    subject: str,
+    text: str,
+    now,
+    **rest,
+) -> dict:
+    """The fields of a new outbox row; one that cannot be sent at all (unknown template, no address)
+    is written as failed, with the reason, so that it shows up."""
+    problem = ""
+    if tpl is None:
+        problem = f"Templat pesan '{template}' tidak ada."
+    elif not recipient:
+        problem = "Penerima tidak punya alamat untuk saluran ini."
+    return dict(
+        recipient=recipient,
+        recipient_name=recipient_name[:200],
+        channel=channel,
+        template=template,
+        context=context,
+        language=language,
+        subject=subject[:200],
+        text=text,
+        status=S.FAILED if problem else S.QUEUED,
+        last_error=problem,
+        failed_at=now if problem else None,
+        next_attempt_at=now,
+        expires_at=now + timedelta(hours=settings.NOTIFY_RETRY_HOURS),
+        created_at=now,
+        **rest,
+    )
+
+
 @transaction.atomic
 def message_queue(
     *,
@@ -123,32 +163,24 @@ def message_queue(
     tpl = MessageTemplate.objects.filter(code=template).first()
     context = {k: ("" if v is None else str(v)) for k, v in (context or {}).items()}
     subject, text = _render(tpl, template, channel, context, language)
-    problem = ""
-    if tpl is None:
-        problem = f"Templat pesan '{template}' tidak ada."
-    elif not recipient:
-        problem = "Penerima tidak punya alamat untuk saluran ini."
-    fields = dict(
+    fields = _outbox_fields(
+        tpl=tpl,
+        template=template,
+        channel=channel,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        context=context,
+        language=language,
+        subject=subject,
+        text=text,
+        now=now,
         application=application,
         applicant=applicant,
         recipient_user=user,
-        recipient=recipient,
-        recipient_name=recipient_name[:200],
-        channel=channel,
-        template=template,
-        context=context,
-        language=language,
-        subject=subject[:200],
-        text=text,
         essential=essential,
-        status=S.FAILED if problem else S.QUEUED,
-        last_error=problem,
-        failed_at=now if problem else None,
-        next_attempt_at=now,
-        expires_at=now + timedelta(hours=settings.NOTIFY_RETRY_HOURS),
         fallback_of=fallback_of,
-        created_at=now,
     )
+    problem = fields["last_error"]
     if idempotency_key:
         fields["idempotency_key"] = idempotency_key
     try:
@@ -255,33 +287,23 @@ def notify_officers_many(items: list[dict], *, now, addresses: dict | None = Non
         if key not in rendered:
             rendered[key] = _render(tpl, code, channel, context, language)
         subject, text = rendered[key]
-        problem = ""
-        if tpl is None:
-            problem = f"Templat pesan '{code}' tidak ada."
-        elif not recipient:
-            problem = "Penerima tidak punya alamat untuk saluran ini."
-        rows.append(
-            Message(
-                application=app,
-                recipient_user=user,
-                recipient=recipient,
-                recipient_name=name[:200],
-                channel=channel,
-                template=code,
-                context=context,
-                language=language,
-                subject=subject[:200],
-                text=text,
-                essential=True,
-                status=S.FAILED if problem else S.QUEUED,
-                last_error=problem,
-                failed_at=now if problem else None,
-                next_attempt_at=now,
-                expires_at=now + timedelta(hours=settings.NOTIFY_RETRY_HOURS),
-                created_at=now,
-                idempotency_key=item["idempotency_key"],
-            )
+        fields = _outbox_fields(
+            tpl=tpl,
+            template=code,
+            channel=channel,
+            recipient=recipient,
+            recipient_name=name,
+            context=context,
+            language=language,
+            subject=subject,
+            text=text,
+            now=now,
+            application=app,
+            recipient_user=user,
+            essential=True,
+            idempotency_key=item["idempotency_key"],
         )
+        rows.append(Message(**fields))
     Message.objects.bulk_create(rows)
     failed = [m for m in rows if m.status == S.FAILED]
     if failed:
