@@ -133,7 +133,9 @@ def _outbox_fields(
     )
 
 
-@transaction.atomic
+# Inside the caller's transaction without a savepoint of its own (two statements fewer on every
+# payment, return, decree ...): nothing here catches a database error and goes on.
+@transaction.atomic(savepoint=False)
 def message_queue(
     *,
     channel: str,
@@ -206,7 +208,7 @@ def _applicant_address(applicant: Applicant) -> tuple[str, str]:
     return Channel.SMS, applicant.phone
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # see message_queue
 def notify_applicant(
     *,
     application: Application,
