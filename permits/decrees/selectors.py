@@ -109,6 +109,11 @@ def decree_for_tracking(application: Application) -> dict | None:
     }
 
 
+def application_survey_answered(application_id: int) -> bool:
+    """Whether the applicant has answered the satisfaction survey of this application."""
+    return SurveyResponse.objects.filter(invitation__application_id=application_id).exists()
+
+
 def signing_queue() -> QuerySet[Task]:
     """Signing steps waiting for the head, oldest first."""
     return (

@@ -12,6 +12,7 @@ one transaction each). The messages commit with the alert or not at all, so a le
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -75,10 +76,11 @@ def _role_holders(role: str) -> list:
     return list(get_user_model().objects.filter(is_active=True, groups__name=role).order_by("id"))
 
 
-def supervisors_for(task: Task) -> list:
+def supervisors_for(task: Task, role_holders: Callable[[str], list] | None = None) -> list:
     """Every active supervisor. The office has no section-to-supervisor map yet: when it has one,
-    narrow the list here (the only place that decides)."""
-    return _role_holders(SUPERVISOR)
+    narrow the list here (the only place that decides). `role_holders` lets the sweep read each
+    role once."""
+    return (role_holders or _role_holders)(SUPERVISOR)
 
 
 def heads() -> list:
@@ -423,7 +425,7 @@ def alert_raise(
 
 
 class _Recipients:
-    """`_recipients` for one sweep, with the supervisors and heads read once."""
+    """`_recipients` for one sweep, with each role's holders read once."""
 
     def __init__(self):
         self._roles: dict[str, list] = {}
@@ -438,7 +440,7 @@ class _Recipients:
         if level == L.ESCALATED_HEAD:
             return self.role(HEAD), HEAD
         if level == L.ESCALATED_SUPERVISOR or not (task.assignee_id and task.assignee.is_active):
-            return self.role(SUPERVISOR), SUPERVISOR  # supervisors_for(task): every supervisor
+            return supervisors_for(task, self.role), SUPERVISOR
         return [task.assignee], ""
 
 

@@ -32,8 +32,10 @@ def send_daily_digest() -> int:
 
 @db_periodic_task(crontab(minute="*/5"))
 def refresh_dashboard_current_month() -> None:
-    """Every five minutes: this month's dashboard history figures, so that no reader waits for them."""
-    history_refresh()
+    """Every five minutes: this month's dashboard history figures, so that no reader waits for them
+    (nothing to do when MONITOR_DASHBOARD_CACHE_SECONDS is 0: every reader then computes its own)."""
+    if settings.MONITOR_DASHBOARD_CACHE_SECONDS:
+        history_refresh()
 
 
 @db_task()

@@ -13,6 +13,7 @@ means a new entry, and a refreshed page costs one cache read instead of six quer
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from permits.catalog.models import Step
-from permits.decrees.selectors import decree_for_tracking
+from permits.decrees.selectors import application_survey_answered, decree_for_tracking
 from permits.intake.models import Application
 from permits.levies.selectors import levy_for_tracking
 from permits.workflow.models import Pause, Task
@@ -247,27 +248,34 @@ def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
     return build_view(app, tasks, pauses, estimate)
 
 
-def _cached(app: Tracked, part: str, build):
-    """`build()`, kept in the cache under this version of the application (TRACKING_CACHE_SECONDS;
+def _cached(app: Tracked, part: str, build: Callable[[dict], Any]):
+    """`build(view)`, kept in the cache under this version of the application (TRACKING_CACHE_SECONDS;
     0 turns the cache off). The key carries the language: the labels are in it."""
     seconds = settings.TRACKING_CACHE_SECONDS
     if not app.version or seconds <= 0:
-        return build()
+        return build(tracking_view(application_for_view(app.pk)))
     key = f"portal:{part}:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
+    hit = cache.get(key)
+    if hit is not None:
+        value, survey_offered = hit
+        # Answering the satisfaction survey writes to the invitation's own stream, not the
+        # application's (decrees.services.survey_submit keeps it out of the file's history), so the
+        # version stays: a view that still offers the survey checks that it is still unanswered.
+        if not survey_offered or not application_survey_answered(app.pk):
+            return value
+    view = tracking_view(application_for_view(app.pk))
+    value = build(view)
+    cache.set(key, (value, bool((view["decree"] or {}).get("survey_url"))), seconds)
     return value
 
 
 def tracking_view_cached(app: Tracked) -> dict:
     """`tracking_view` of the application a public lookup found, from the cache when this version
     of it was seen before."""
-    return _cached(app, "view", lambda: tracking_view(application_for_view(app.pk)))
+    return _cached(app, "view", lambda view: view)
 
 
 def tracking_body_cached(app: Tracked, render: Callable[[dict], bytes]) -> bytes:
     """The API's answer, rendered once per version: a refresh is then one cache read, with no
     validation or serialisation (`render` validates the view against the response schema)."""
-    return _cached(app, "body", lambda: render(tracking_view_cached(app)))
+    return _cached(app, "body", render)

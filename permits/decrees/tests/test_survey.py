@@ -140,3 +140,28 @@ def test_suggestion_length_is_limited(collected):
     with pytest.raises(ServiceError) as exc:
         services.survey_submit(token=token_of(collected), answers=ALL_THREE, suggestion="x" * 2001)
     assert "suggestion" in exc.value.fields
+
+
+def test_tracking_stops_offering_the_survey_once_answered(client, collected):
+    """The answer goes to the invitation's own stream, so the application's version does not move:
+    the cached tracking view and API answer must still drop the survey link at once."""
+    from django.core.cache import cache
+
+    from permits.portal.selectors import application_for_tracking
+    from permits.portal.tests.conftest import PIN, set_pin
+    from permits.portal.tracking import tracking_view_cached
+
+    cache.clear()
+    set_pin(collected)
+    url = f"/api/v1/track/{collected.registration_number}"
+    tracked = application_for_tracking(collected.registration_number, PIN)
+    assert tracking_view_cached(tracked)["decree"]["survey_url"]  # the page's view, now cached too
+    first = client.get(url, HTTP_X_TRACKING_PIN=PIN).json()["decree"]
+    assert first["survey_url"] and first["survey_answered"] is False
+    assert client.get(url, HTTP_X_TRACKING_PIN=PIN).json()["decree"] == first  # served from the cache
+    services.survey_submit(token=token_of(collected), answers=ALL_THREE)
+    after = client.get(url, HTTP_X_TRACKING_PIN=PIN).json()["decree"]
+    assert after["survey_url"] is None and after["survey_answered"] is True
+    assert client.get(url, HTTP_X_TRACKING_PIN=PIN).json()["decree"] == after
+    assert tracking_view_cached(tracked)["decree"]["survey_url"] is None
+    cache.clear()
