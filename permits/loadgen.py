@@ -775,7 +775,7 @@ class Generator:
             action="application.register",
             object_type="intake.application",
             object_id=str(app_id),
-            stream=f"intake.application:{app_id}",
+            stream=Application.audit_stream(app_id),
             seq=1,
             before=None,
             after=after,

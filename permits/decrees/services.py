@@ -39,11 +39,6 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
 
-def _stream(application: Application) -> str:
-    # The application's own audit stream (the workflow writes there too), so its history reads as one.
-    return f"intake.application:{application.pk}"
-
-
 def verify_url(token: str) -> str:
     return settings.PUBLIC_BASE_URL + reverse("decrees:verify", args=[token])
 
@@ -137,7 +132,7 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
         actor=actor,
         action="decree.issue",
         obj=decree,
-        stream=_stream(application),
+        stream=Application.audit_stream(application.pk),
         after={"number": number, "sha256": digest, "valid_until": decree.valid_until, "file": name},
         at=now,
     )
@@ -207,7 +202,7 @@ def decree_revoke(*, actor, decree_id: int, reason: str, now: datetime.datetime 
         actor=actor,
         action="decree.revoke",
         obj=decree,
-        stream=_stream(decree.application),
+        stream=Application.audit_stream(decree.application_id),
         before={"revoked": False},
         after={"revoked": True, "number": decree.number},
         note=reason,
@@ -257,7 +252,7 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
         actor=actor,
         action="decree.handover",
         obj=decree,
-        stream=_stream(application),
+        stream=Application.audit_stream(application.pk),
         after={"collected_by": handover.collected_by, "relation": relation, "number": decree.number},
         at=now,
     )
@@ -304,7 +299,7 @@ def decree_download_record(*, application: Application, now=None) -> Decree:
             actor_label="pemohon",
             action="decree.download",
             obj=decree,
-            stream=_stream(application),
+            stream=Application.audit_stream(application.pk),
             after={"number": decree.number},
             at=now,
         )

@@ -52,6 +52,7 @@ def report(*, vas: list[str], since: str) -> dict:
 
     from permits.core.models import AuditEvent
     from permits.faults.scenario import alerts_report
+    from permits.intake.models import Application
     from permits.levies.models import Bill, Payment
     from permits.notifications.models import Message
     from permits.workflow.models import Task
@@ -65,7 +66,7 @@ def report(*, vas: list[str], since: str) -> dict:
                 "state": bill.state,
                 "payments": Payment.objects.filter(bill=bill).count(),
                 "posted_events": AuditEvent.objects.filter(
-                    action="levy.payment_post", stream=f"intake.application:{app.pk}"
+                    action="levy.payment_post", stream=Application.audit_stream(app.pk)
                 ).count(),
                 "status": app.status,
                 "payment_tasks_done": Task.objects.filter(application=app, kind="payment", state="done").count(),

@@ -111,7 +111,7 @@ def levy_report(*, numbers: list[str], vas: list[str]) -> dict:
     bills = []
     for bill in Bill.objects.filter(virtual_account_no__in=vas).select_related("application"):
         app = bill.application
-        stream = f"intake.application:{app.pk}"
+        stream = Application.audit_stream(app.pk)
         bills.append(
             {
                 "va": bill.virtual_account_no,

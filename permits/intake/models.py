@@ -97,6 +97,12 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.registration_number
 
+    @classmethod
+    def audit_stream(cls, pk: int) -> str:
+        """The application's audit stream: the workflow, the levy, the decree and the alerts of the
+        file all append there, so its history reads as one (core.audit.stream_prefix + pk)."""
+        return f"{cls._meta.label_lower}:{pk}"
+
 
 class ReceivedDocument(models.Model):
     """A required document the front desk saw (and optionally scanned) for an application."""

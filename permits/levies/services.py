@@ -47,7 +47,7 @@ def _audit(app: Application, actor, action: str, obj, *, before=None, after=None
         before=before,
         after=after,
         note=note,
-        stream=f"intake.application:{app.pk}",
+        stream=Application.audit_stream(app.pk),
         actor_label=label,
         at=now,
     )

@@ -57,10 +57,6 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
 
-def _stream(application_id: int) -> str:
-    return f"intake.application:{application_id}"
-
-
 def public_url(path: str) -> str:
     return settings.PUBLIC_BASE_URL + path
 
@@ -415,7 +411,7 @@ def alert_raise(
                 "to_role": to_role,
                 "explanation": bool(explanation),
             },
-            stream=_stream(app.pk),
+            stream=Application.audit_stream(app.pk),
             at=now,
         )
     return alert
@@ -530,7 +526,7 @@ def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Aler
                         "to_role": alert.to_role,
                         "explanation": explanation is not None,
                     },
-                    stream=_stream(app.pk),
+                    stream=Application.audit_stream(app.pk),
                 )
             )
         queued = notify_officers_many([m for _alert, m in messages], now=now, addresses=recipients.addresses)
@@ -619,7 +615,7 @@ def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime
         obj=exp,
         before=before,
         after={"answer": text, "level": exp.alert.level, "task": exp.alert.task_id},
-        stream=_stream(app.pk),
+        stream=Application.audit_stream(app.pk),
         at=now,
     )
     return exp
@@ -653,7 +649,7 @@ def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.
         action="monitoring.explanation.acknowledge",
         obj=exp,
         after={"note": note, "level": exp.alert.level, "task": exp.alert.task_id},
-        stream=_stream(app.pk),
+        stream=Application.audit_stream(app.pk),
         at=now,
     )
     return exp

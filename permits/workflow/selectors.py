@@ -67,7 +67,7 @@ def current_task(app: Application) -> Task | None:
 def application_timeline(app: Application) -> list[AuditEvent]:
     """Every recorded event of the application, oldest first."""
     return list(
-        AuditEvent.objects.filter(stream=f"intake.application:{app.pk}").select_related("actor").order_by("seq")
+        AuditEvent.objects.filter(stream=Application.audit_stream(app.pk)).select_related("actor").order_by("seq")
     )
 
 

@@ -52,13 +52,16 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
 
-def _stream(app: Application) -> str:
-    return f"intake.application:{app.pk}"
-
-
 def _audit(app, actor, action, obj=None, *, before=None, after=None, note="", now=None):
     return audit_record(
-        actor=actor, action=action, obj=obj or app, before=before, after=after, note=note, stream=_stream(app), at=now
+        actor=actor,
+        action=action,
+        obj=obj or app,
+        before=before,
+        after=after,
+        note=note,
+        stream=Application.audit_stream(app.pk),
+        at=now,
     )
 
 
@@ -475,7 +478,7 @@ def workflow_payment_received(
         action="task.complete",
         obj=task,
         after={"step": task.step.code, "outcome": "paid", **clean},
-        stream=_stream(app),
+        stream=Application.audit_stream(app.pk),
         actor_label="" if actor else "bank",
         at=now,
     )
