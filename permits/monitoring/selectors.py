@@ -27,7 +27,7 @@ from permits.core.calendar import office_calendar
 from permits.core.workdays import WorkCalendar
 from permits.intake.models import Application
 from permits.workflow.models import Task
-from permits.workflow.sla import DUE_SOON_MIN, DUE_SOON_SHARE, humanize
+from permits.workflow.sla import due_soon_limit, humanize
 
 from . import thresholds as th
 from .models import Alert, Explanation
@@ -118,7 +118,7 @@ class NowFigures:
 
 
 def _due_soon_limit(bound_seconds: int) -> timedelta:
-    return max(timedelta(seconds=max(bound_seconds, 0)) * DUE_SOON_SHARE, DUE_SOON_MIN)
+    return due_soon_limit(timedelta(seconds=bound_seconds))
 
 
 def _due_soon_bands(cal: WorkCalendar, now: datetime.datetime) -> tuple[Q, Q]:

@@ -16,11 +16,16 @@ def time_left(cal: WorkCalendar, now: datetime, due: datetime) -> timedelta:
     return -cal.working_time_between(due, now)
 
 
+def due_soon_limit(bound: timedelta) -> timedelta:
+    """A task is due soon when at most this much working time is left: the last quarter of its
+    bound, and never less than two hours."""
+    return max(max(bound, timedelta(0)) * DUE_SOON_SHARE, DUE_SOON_MIN)
+
+
 def sla_state(cal: WorkCalendar, now: datetime, due: datetime, bound: timedelta) -> str:
-    left = time_left(cal, now, due)
     if now > due:
         return OVERDUE
-    if left <= max(bound * DUE_SOON_SHARE, DUE_SOON_MIN):
+    if time_left(cal, now, due) <= due_soon_limit(bound):
         return DUE_SOON
     return ON_TIME
 
