@@ -32,7 +32,7 @@ class Tracked:
 # ORM's version of it cost more to build and to plan than the database takes to run it (bench/track.py).
 _LOOKUP = (
     "SELECT a.id, a.registration_number, a.pin_hash, a.status, "
-    "(SELECT e.hash FROM {events} e WHERE e.stream = %s || a.id ORDER BY e.seq DESC LIMIT 1) "
+    "(SELECT e.hash FROM {events} e WHERE e.stream = %s || CAST(a.id AS TEXT) ORDER BY e.seq DESC LIMIT 1) "
     "FROM {applications} a WHERE a.registration_number = %s"
 )
 
