@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from permits.catalog.models import PermitType, Requirement
+from permits.core.audit import stream_prefix
 
 
 class Applicant(models.Model):
@@ -100,8 +101,8 @@ class Application(models.Model):
     @classmethod
     def audit_stream(cls, pk: int) -> str:
         """The application's audit stream: the workflow, the levy, the decree and the alerts of the
-        file all append there, so its history reads as one (core.audit.stream_prefix + pk)."""
-        return f"{cls._meta.label_lower}:{pk}"
+        file all append there, so its history reads as one."""
+        return f"{stream_prefix(cls)}{pk}"
 
 
 class ReceivedDocument(models.Model):
