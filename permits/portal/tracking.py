@@ -248,13 +248,19 @@ def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
     return build_view(app, tasks, pauses, estimate)
 
 
+# The shape of a kept entry is part of its key. During a rolling deploy the processes of two releases
+# share one cache; an entry one release wrote must never reach the other (the release before this one
+# kept the bare value, this one keeps (value, survey offered)). Raise it whenever the shape changes.
+CACHE_FORMAT = 2
+
+
 def _cached(app: Tracked, part: str, build: Callable[[dict], Any]):
     """`build(view)`, kept in the cache under this version of the application (TRACKING_CACHE_SECONDS;
     0 turns the cache off). The key carries the language: the labels are in it."""
     seconds = settings.TRACKING_CACHE_SECONDS
     if not app.version or seconds <= 0:
         return build(tracking_view(application_for_view(app.pk)))
-    key = f"portal:{part}:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
+    key = f"portal:{part}:v{CACHE_FORMAT}:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
     hit = cache.get(key)
     if hit is not None:
         value, survey_offered = hit

@@ -316,6 +316,22 @@ def test_refresh_is_one_statement_until_a_recorded_action_changes_the_view(clien
     assert view(client, app)["status_label"] == "Berkas sedang diverifikasi"  # the claim was recorded
 
 
+def test_entries_kept_by_the_previous_release_are_not_read(client, register):
+    """A rolling deploy: processes of the previous release, sharing the cache, kept the bare view (and
+    the API's bare body) under their key. This release keeps another shape and must not read those."""
+    from permits.portal.selectors import _tracked
+    from permits.portal.tracking import tracking_view_cached
+
+    app = set_pin(register())
+    version = _tracked(app.registration_number).version
+    cache.set(f"portal:view:{app.pk}:{version[:32]}:id", {"status": "stale"}, 60)
+    cache.set(f"portal:body:{app.pk}:{version[:32]}:id", b'{"status": "stale"}', 60)
+    response = track(client, app)
+    assert response.status_code == 200
+    assert response.json()["status"] == "registered"
+    assert tracking_view_cached(_tracked(app.registration_number))["status"] == "registered"  # the page's part
+
+
 def test_a_change_without_a_recorded_action_is_not_shown_until_the_cache_entry_ends(client, register, settings):
     """The contract behind the cache: only recorded actions move the version (services record every
     change they make; a bare UPDATE, as here, is not a way to change an application)."""
