@@ -183,6 +183,15 @@ def server_env(db: str, **extra: str) -> dict:
     return env
 
 
+def forget_cached(redis_url: str, pattern: str) -> None:
+    """Delete the keys matching `pattern` from a benchmark's own Redis database."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=pattern):
+        client.delete(key)
+
+
 def django_setup(db: str, **extra: str) -> None:
     """Django in this process, on the benchmark's database and with the server's secret key."""
     env = server_env(db, **extra)

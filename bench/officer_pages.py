@@ -40,6 +40,7 @@ from bench.common import (  # noqa: E402
     Server,
     closed_loop,
     command_line,
+    forget_cached,
     gunicorn_version,
     load_line,
     machine_line,
@@ -98,11 +99,7 @@ HISTORY_SAMPLES = 5
 
 def forget_history(size: str) -> None:
     """Drop the dashboard's cached history figures of one server (as when its 5 minutes are over)."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS[size])
-    for key in client.scan_iter(match="*monitoring:history*"):
-        client.delete(key)
+    forget_cached(REDIS[size], "*monitoring:history*")
 
 
 def _cookie(headers, name: str) -> str:

@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
     closed_loop,
     command_line,
     django_setup,
+    forget_cached,
     gunicorn_version,
     load_line,
     machine_line,
@@ -109,16 +110,6 @@ def prime(url: str, pairs, clients: int) -> Run:
     return closed_loop("first look (cache miss)", request, clients=clients, total=len(pairs), seconds=120)
 
 
-def forget_views() -> None:
-    """Drop what earlier runs kept in the benchmark's cache (views of the same applications under the same
-    versions, perhaps by other code): every first look below is then a miss, as it claims."""
-    import redis
-
-    client = redis.Redis.from_url(os.environ["REDIS_URL"])  # the benchmark's database (django_setup)
-    for key in client.scan_iter(match="*portal:*"):
-        client.delete(key)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True, help="postgres://... of a database filled by generate_load_data")
@@ -139,7 +130,9 @@ def main() -> None:
     from django.db import connection
 
     pairs = prepare_sample(args.sample)
-    forget_views()
+    # what earlier runs kept (the same applications under the same versions, perhaps by other code):
+    # every first look below is then a miss, as it claims
+    forget_cached(os.environ["REDIS_URL"], "*portal:*")
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM intake_application")
         n_apps = cur.fetchone()[0]
