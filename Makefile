@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e ".[test]"
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,s3]"
 	touch $(STAMP)
 
 # Refresh requirements.lock after changing a pin in pyproject.toml (then `make test`).

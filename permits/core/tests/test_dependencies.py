@@ -1,5 +1,5 @@
 """The installed environment is the locked one: every distribution the project needs (its direct pins and
-everything they pull in, for the product and the test extra) is in requirements.lock at the installed version.
+everything they pull in, for the product and the test and s3 extras) is in requirements.lock at the installed version.
 A fresh `make test` installs with the lock as constraints; this test fails when the lock and the environment
 have drifted (a pin changed in pyproject.toml without `make lock`, or an install that ignored the lock)."""
 
@@ -34,9 +34,6 @@ def _needed(root: str, extras: set[str]) -> set[str]:
             if req.marker and not any(req.marker.evaluate(env) for env in environments):
                 continue
             child = canonicalize_name(req.name)
-            if child == canonicalize_name(root):  # the test extra asks for the project's own s3 extra
-                todo.append((root, frozenset(req.extras)))
-                continue
             if child not in seen:
                 seen.add(child)
                 todo.append((child, frozenset(req.extras)))
@@ -46,8 +43,8 @@ def _needed(root: str, extras: set[str]) -> set[str]:
 def test_every_needed_distribution_is_locked_at_its_installed_version():
     locked = _locked()
     assert locked, "requirements.lock has no pins"
-    needed = _needed("smart-permits", {"test"})
-    assert {"django", "sqlparse", "asgiref", "pydantic-core"} <= needed  # the walk reaches transitive ones
+    needed = _needed("smart-permits", {"test", "s3"})  # what `make test` installs
+    assert {"django", "sqlparse", "asgiref", "pydantic-core", "boto3"} <= needed  # the walk reaches transitive ones
     drift = {
         name: (locked.get(name), metadata.version(name))
         for name in sorted(needed)
