@@ -2,7 +2,7 @@
 
 from ninja import Router, Schema
 
-from .selectors import permit_type_list
+from .selectors import permit_type_list, rejection_reasons_general, rejection_reasons_merge
 
 router = Router(tags=["catalog"])
 
@@ -41,6 +41,12 @@ class DataFieldOut(Schema):
     choices: list[str]
 
 
+class RejectionReasonOut(Schema):
+    code: str
+    text: str
+    text_en: str
+
+
 class PermitTypeOut(Schema):
     code: str
     name: str
@@ -54,9 +60,11 @@ class PermitTypeOut(Schema):
     requirements: list[RequirementOut]
     steps: list[StepOut]
     data_fields: list[DataFieldOut]
+    rejection_reasons: list[RejectionReasonOut]
 
 
-def permit_type_out(pt) -> dict:
+def permit_type_out(pt, general_reasons) -> dict:
+    """One catalogue entry; `general_reasons` (the reasons valid for every type) is read once per listing."""
     return {
         "code": pt.code,
         "name": pt.name_id,
@@ -107,10 +115,17 @@ def permit_type_out(pt) -> dict:
             }
             for f in pt.data_fields.all()
         ],
+        "rejection_reasons": [
+            {"code": r.code, "text": r.text_id, "text_en": r.text_en}
+            for r in rejection_reasons_merge(pt.rejection_reasons.all(), general_reasons)
+        ],
     }
 
 
 @router.get("/permit-types", response=list[PermitTypeOut], auth=None)
 def permit_types(request):
-    """The published catalogue (public): requirements, procedure steps, service standard, object data."""
-    return [permit_type_out(pt) for pt in permit_type_list()]
+    """The published catalogue (public): requirements, procedure steps, service standard, object data, and the
+    rejection reasons an officer may choose for each type (`code` is what `POST /api/v1/tasks/{id}/reject`
+    takes as `reason_code`)."""
+    general = rejection_reasons_general()
+    return [permit_type_out(pt, general) for pt in permit_type_list()]

@@ -188,6 +188,14 @@ class RejectionReason(Bilingual, models.Model):
         ordering = ["code"]
         verbose_name = "alasan penolakan"
         verbose_name_plural = "alasan penolakan"
+        # A code means one reason per permit type, and one among the general reasons: the lookup
+        # (catalog.selectors.rejection_reason_get) must never have to pick between two rows.
+        constraints = [
+            models.UniqueConstraint(fields=["permit_type", "code"], name="rejection_reason_code_per_type"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(permit_type__isnull=True), name="rejection_reason_code_general"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text_id

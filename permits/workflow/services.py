@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from permits.catalog.models import PermitType, RejectionReason, Step
 from permits.catalog.rules import validate_object_data
+from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -404,7 +405,7 @@ def task_complete(
         raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
     clean, errors, outcome = _validate_completion(task, app, payload or {}, now)
     if task.kind == K.TECHNICAL_REVIEW and clean.get("recommendation") == "reject" and not errors:
-        reason = _reason(app, clean.get("reason_code", ""))
+        reason = rejection_reason_get(app.permit_type_id, clean.get("reason_code", ""))
         if reason is None:
             errors["reason_code"] = "Pilih alasan penolakan dari daftar."
     if errors:
@@ -436,7 +437,7 @@ def task_complete(
         app.save(update_fields=["data", "updated_at"])
         _audit(app, actor, "application.data", before={"data": before}, after={"data": app.data}, now=now)
     if task.kind == K.TECHNICAL_REVIEW and clean["recommendation"] == "reject":
-        _reject(app, actor, now, _reason(app, clean["reason_code"]), clean["reasons"])
+        _reject(app, actor, now, rejection_reason_get(app.permit_type_id, clean["reason_code"]), clean["reasons"])
         return task
     if task.kind in (K.SIGNING, K.HANDOVER):  # the decree is numbered, signed, handed over in this transaction
         from permits.decrees import services as decrees
@@ -487,14 +488,6 @@ def workflow_payment_received(
     return task
 
 
-def _reason(app: Application, code: str) -> RejectionReason | None:
-    return (
-        RejectionReason.objects.filter(Q(permit_type=app.permit_type_id) | Q(permit_type__isnull=True), code=code)
-        .order_by("permit_type")
-        .first()
-    )
-
-
 def _cancel_active(app: Application, actor, now, outcome: str) -> None:
     for task in Task.objects.filter(application=app, state__in=Task.ACTIVE_STATES):
         _finish(task, Task.State.CANCELLED, actor, now, outcome=outcome)
@@ -511,7 +504,7 @@ def task_reject(*, actor, task_id: int, reason_code: str, text: str = "", versio
     """Refuse the application (final) at this step, with a listed reason and free text."""
     now = _now(now)
     task, app = _task_to_act_on(actor, task_id, version)
-    reason = _reason(app, reason_code)
+    reason = rejection_reason_get(app.permit_type_id, reason_code)
     errors = {}
     if reason is None:
         errors["reason_code"] = "Pilih alasan penolakan dari daftar."

@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from permits.catalog.models import PermitType, RejectionReason, Step
+from permits.catalog.models import PermitType, Step
+from permits.catalog.selectors import rejection_reasons_for
 from permits.core.calendar import office_calendar
 from permits.core.errors import ServiceError
 from permits.core.money import rupiah
@@ -185,14 +185,6 @@ def _officers_by_role(roles) -> dict[str, list]:
     return found
 
 
-def _reasons(permit_type: PermitType) -> list[RejectionReason]:
-    """The permit type's rejection reasons, then the global ones (a type's own wins on a shared code)."""
-    rows = RejectionReason.objects.filter(Q(permit_type=permit_type) | Q(permit_type__isnull=True))
-    own = [r for r in rows if r.permit_type_id]
-    codes = {r.code for r in own}
-    return own + [r for r in rows if not r.permit_type_id and r.code not in codes]
-
-
 def _who(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
@@ -305,7 +297,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "can_work": can_work,
         "survey_decided_here": app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION,
         "schedule": task.payload.get("schedule"),
-        "reasons": _reasons(app.permit_type) if can_work else [],
+        "reasons": rejection_reasons_for(app.permit_type_id) if can_work else [],
         "measure_rows": [str(i) for i in range(forms.MEASUREMENT_ROWS)],
         "levy_rows": [str(i) for i in range(forms.LEVY_ROWS)],
         "assessed_total": assessed,
