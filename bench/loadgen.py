@@ -91,7 +91,7 @@ def main() -> None:
 - Machine: {machine_line("PostgreSQL on the same machine with its default settings (shared_buffers 128 MB)")}
 - What one application brings: applicant, documents seen, every task with its times and payload, pauses,
   the registration's audit event; for levy types the SKRD, its line, the bill and the payment; the decree and
-  its handover once signed and collected. 10% of the files are still open. See permits/loadgen.py.
+  its handover once signed and collected. 10% of the files are still open. See testing/loadgen.py.
 - Target: 1,000,000 applications in under 15 minutes.
 
 {HEADER}

@@ -74,7 +74,7 @@ def clerks(count: int) -> list[str]:
 def payloads() -> list[dict]:
     """One complete file per permit type (mandatory documents, plausible object data)."""
     from permits.catalog.models import PermitType
-    from permits.intake.demo import demo_object_data
+    from permits.demo.applicants import demo_object_data
 
     out = []
     for pt in PermitType.objects.filter(code__in=PERMIT_TYPES, active=True).prefetch_related("data_fields"):

@@ -26,4 +26,4 @@ urlpatterns = [
     path("", include("permits.monitoring.urls")),  # pimpinan/ (head, supervisors), penjelasan/<token>/, transparansi/
 ]
 handler403 = "permits.core.views.forbidden"
-handler500 = "permits.core.views.server_error"  # 503 while the database is away (permits/faults/)
+handler500 = "permits.core.views.server_error"  # 503 while the database is away (testing/faults/)

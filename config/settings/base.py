@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "permits.notifications",
     "permits.portal",
     "permits.booking",
+    "permits.demo",  # the demo office (make run); above every app, imported by none
 ]
+if DEBUG:
+    INSTALLED_APPS.append("testing")  # generate_load_data for the benchmarks (testing/; never in production)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -5,10 +5,11 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DEV_SECRET_KEY, SECRET_KEY, env_bool
+from .base import DEV_SECRET_KEY, INSTALLED_APPS, SECRET_KEY, env_bool
 from .storage import s3_storage
 
 DEBUG = False
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "testing"]  # base adds it when DEBUG defaults on
 if not os.environ.get("SECRET_KEY") or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
 if not os.environ.get("ALLOWED_HOSTS"):

@@ -1,7 +1,10 @@
 """Test settings: in-memory SQLite unless DATABASE_URL points at PostgreSQL; jobs run inline."""
 
 from .base import *  # noqa: F401,F403
-from .base import HUEY
+from .base import HUEY, INSTALLED_APPS
+
+if "testing" not in INSTALLED_APPS:  # the harnesses and generate_load_data (testing/), whatever DEBUG says
+    INSTALLED_APPS = [*INSTALLED_APPS, "testing"]
 
 DEBUG = False
 HUEY = {**HUEY, "immediate": True}

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from permits.catalog.demo import catalog_load_demo
 from permits.conftest import VALID_APPLICANT
+from permits.demo.catalogue import catalog_load_demo
+from permits.demo.tariffs import levies_load_demo
 from permits.intake.services import application_register
-from permits.levies.demo import levies_load_demo
 from permits.levies.models import BankCall, Bill
 from permits.levies.selectors import levy_for_tracking
 from permits.workflow import services as wf
