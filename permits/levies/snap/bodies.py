@@ -44,7 +44,10 @@ def _too_deep(value, limit: int) -> bool:
 def parse_json(raw: bytes) -> dict:
     """The body as a JSON object, or a SNAP refusal: not UTF-8, not JSON, not an object, nested deeper
     than MAX_DEPTH (Python's parser raises RecursionError long before 100,000 levels; a body that parses
-    but nests deeper than any SNAP body is refused too, before anything walks it recursively)."""
+    but nests deeper than any SNAP body is refused too, before anything walks it recursively), or holding
+    a NUL character, raw or escaped (no SNAP field has one, and PostgreSQL cannot store it)."""
+    if b"\x00" in raw or b"\\u0000" in raw:
+        raise Refusal(INVALID_FIELD, "[body]")
     try:
         data = json.loads(raw.decode("utf-8") or "null")
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -436,3 +436,17 @@ def test_snap_payment_time_bounds_follow_the_bill_and_the_window(bank, awaiting)
     resp = bank.call("transfer-va/payment", pay_body(bank, bill, snap_timestamp(now + datetime.timedelta(minutes=4))))
     assert (resp.status, resp.code) == (200, "2002500")
     assert Payment.objects.get().paid_at > now
+
+
+def test_attack_snap_nul_in_the_body_is_a_snap_refusal_and_the_call_is_kept(bank, awaiting):
+    _, bill = awaiting()
+    body = pay_body(bank, bill, snap_timestamp(timezone.now()))
+    for raw in (
+        json.dumps({**body, "referenceNo": "BJB\u0000"}).encode(),  # escaped
+        json.dumps(body).encode().replace(b"BJB", b"BJB\x00"),  # raw
+    ):
+        resp = bank.call("transfer-va/payment", body, raw=raw)
+        assert (resp.status, resp.code) == (400, "4002501")
+        call = BankCall.objects.latest("id")
+        assert call.response_code == "4002501" and "\x00" not in call.body
+    assert not Payment.objects.exists() and Bill.objects.get(pk=bill.pk).state == "open"
