@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from permits.catalog.api import router as catalog_router
-from permits.core.api import install_error_handlers
+from permits.core.api import ObjectBodyParser, install_error_handlers
 from permits.core.api import router as auth_router
 from permits.intake.api import router as intake_router
 from permits.portal.api import router as portal_router
@@ -14,6 +14,7 @@ api = NinjaAPI(
     version="1",
     description="API layanan perizinan SMART (DPMPTSP). Pesan galat dalam bahasa Indonesia dan Inggris.",
     urls_namespace="api",
+    parser=ObjectBodyParser(),
 )
 install_error_handlers(api)
 api.add_router("", auth_router)

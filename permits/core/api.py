@@ -1,13 +1,18 @@
-"""The JSON API's shared parts: authentication, error shape, and the auth endpoint."""
+"""The JSON API's shared parts: authentication, body parsing, paging, error shape, and the auth endpoint."""
 
+import json
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.parser import Parser
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from .errors import ServiceError
 from .tokens import token_issue, token_user
@@ -21,8 +26,55 @@ class BearerAuth(HttpBearer):
         return user
 
 
+class SessionAuth(NinjaSessionAuth):
+    """The browser's session, with its CSRF check, for the pages that call the API (ninja's `django_auth`,
+    under the same name in the OpenAPI document).
+
+    Only a logged-in session is checked for CSRF: CSRF protects what a session may do, and a caller
+    without one is simply not authenticated (401 with the API's error shape, as for a missing token),
+    not refused with a 403 "CSRF check failed" before anyone asked who it is.
+    """
+
+    def _get_key(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)  # the CSRF check, then the session cookie
+
+
 # Bearer token for integrations; the browser's session (with CSRF) for pages using the API.
-officer_auth = [BearerAuth(), django_auth]
+officer_auth = [BearerAuth(), SessionAuth()]
+
+
+class BodyNotAnObject(ValueError):
+    """A JSON body that is valid JSON but not an object (an array, a string, a number, null)."""
+
+
+class ObjectBodyParser(Parser):
+    """Every JSON body this API takes is an object. Anything else is refused here, for every operation:
+    left to the schemas, an array or a number would be read as an object whose fields are all missing,
+    which a schema of optional fields (a claim's `version`) accepts."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject(type(data).__name__)
+        return data
+
+
+# Paging of every list operation: bounded, so an absurd offset is a 422, never a query that overflows.
+MAX_PAGE_SIZE = 200
+MAX_OFFSET = 100_000
+
+
+class PageIn(Schema):
+    """`limit` and `offset` of a paged list (use as `page: Query[PageIn]`)."""
+
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description=f"items per page, 1..{MAX_PAGE_SIZE}")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"items to skip, 0..{MAX_OFFSET}")
+
+    def window(self, queryset):
+        return queryset[self.offset : self.offset + self.limit]
 
 
 class ErrorOut(Schema):
@@ -100,8 +152,43 @@ def install_error_handlers(api) -> None:
     def not_found(request, exc):
         return api.create_response(request, error_body("not_found", "Data tidak ditemukan.", "Not found."), status=404)
 
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious_request(request, exc: SuspiciousOperation):
+        # Raised by Django while reading the request (before any operation runs): too large a body,
+        # too many form fields or files. The client's fault, so a 4xx in the API's shape.
+        if isinstance(exc, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            size = f"{limit / (1024 * 1024):g} MB"
+            return api.create_response(
+                request,
+                error_body(
+                    "too_large",
+                    f"Isi permintaan terlalu besar (paling banyak {size}).",
+                    f"The request body is too large (at most {size}).",
+                    {"body": f"maks. / max. {size}"},
+                    {"max_bytes": limit},
+                ),
+                status=413,
+            )
+        return api.create_response(
+            request,
+            error_body("invalid", "Permintaan tidak dapat dibaca.", "The request could not be read."),
+            status=400,
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and isinstance(exc.__cause__, BodyNotAnObject):
+            return api.create_response(
+                request,
+                error_body(
+                    "invalid",
+                    "Isi permintaan harus berupa objek JSON ({...}).",
+                    "The request body must be a JSON object ({...}).",
+                    {"body": "harus objek JSON / must be a JSON object"},
+                ),
+                status=422,
+            )
         if exc.status_code == 400 and "parse request body" in str(exc):
             # A body that is not JSON at all is refused like any other invalid input (documented 422).
             return api.create_response(

@@ -406,7 +406,14 @@ _REFUSALS = {
         "This reference was already used for another payment.",
         409,
     ),
+    "invalid_time": (
+        "invalid_paid_at",
+        "Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit sampai jatuh tempo, tidak di masa depan).",
+        "The payment time is outside the bill's life (from its issue to its due instant, not in the future).",
+        422,
+    ),
 }
+_REFUSAL_FIELDS = {"request_conflict": "reference", "invalid_time": "paid_on"}
 
 
 @dataclass
@@ -414,7 +421,8 @@ class PostResult:
     """The normalised outcome of a payment notice, whatever the channel.
 
     outcome: posted | replayed (the same notice again: nothing written) | already_paid | expired |
-    not_found | wrong_amount | request_conflict (the request id was used for another bill or amount).
+    not_found | wrong_amount | request_conflict (the request id was used for another bill or amount) |
+    invalid_time (the payment's time lies outside the bill's life: payment_time_valid).
     """
 
     outcome: str
@@ -427,7 +435,7 @@ class PostResult:
 
     def error(self) -> ServiceError:
         code, message, message_en, status = _REFUSALS[self.outcome]
-        field = "reference" if self.outcome == "request_conflict" else "amount"
+        field = _REFUSAL_FIELDS.get(self.outcome, "amount")
         if self.outcome == "wrong_amount" and self.bill is not None:
             message = f"Jumlah harus sama dengan tagihan ({rupiah(self.bill.amount)})."
         return ServiceError(code, message, message_en, fields={field: message}, status=status)
@@ -442,6 +450,16 @@ def payment_step_open(app: Application) -> bool:
         app.status == Application.Status.AWAITING_PAYMENT
         and Task.objects.filter(application=app, kind=K.PAYMENT, state__in=Task.ACTIVE_STATES).exists()
     )
+
+
+def payment_time_valid(bill: Bill, paid_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """A payment is made within its bill's life: not before the day the bill was issued (Jakarta; a teller
+    receipt has only a date), not after its due instant, and not after now. The bank's clock may differ
+    from ours by the SNAP timestamp window (SNAP_TIMESTAMP_WINDOW_SECONDS), so the bounds allow that much.
+    Everything else (a notice dated 1900, or next year) is refused before it is stored."""
+    skew = datetime.timedelta(seconds=settings.SNAP_TIMESTAMP_WINDOW_SECONDS)
+    issued_day = timezone.localtime(bill.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    return issued_day - skew <= paid_at <= min(bill.expires_at, now) + skew
 
 
 # No savepoint when called inside a transaction (the SNAP view's, a task's): any exception leaves
@@ -490,6 +508,8 @@ def payment_post(
         return PostResult("not_found", None, bill)
     if bill.state == Bill.State.EXPIRED or now >= bill.expires_at:
         return PostResult("expired", None, bill)
+    if paid_at is not None and not payment_time_valid(bill, paid_at, now):
+        return PostResult("invalid_time", None, bill)
     if not payment_step_open(app):
         return PostResult("not_found", None, bill)  # blocked: the file is not waiting for payment
     if amount != bill.amount:

@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field, PlainValidator
 
 from permits.catalog.models import Step
-from permits.core.api import ErrorOut, officer_auth
+from permits.core.api import ErrorOut, PageIn, officer_auth
 from permits.core.errors import Forbidden, NotFound, ServiceError
 from permits.core.roles import FRONTDESK, ROLES, has_role
 from permits.intake.api import ApplicationOut, application_out
@@ -235,11 +235,10 @@ class TaskPage(Schema):
 @router.get("/tasks", response={200: TaskPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def tasks_queue(
     request,
+    page: Query[PageIn],
     permit_type: str = "",
     state: Literal["open", "claimed"] | None = None,
     scope: Literal["mine", "all"] = Query("mine", description="`all`: every active task (supervisors, head)"),
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
 ):
     """The caller's queue, most urgent first: own tasks plus unclaimed tasks of the caller's roles."""
     _require_role(request)
@@ -247,7 +246,7 @@ def tasks_queue(
         raise Forbidden("Hanya kepala bidang/seksi yang melihat semua tugas.", "Only supervisors see every task.")
     qs = task_queue(request.user, permit_type=permit_type, state=state or "", scope=scope)
     now = timezone.now()
-    return {"count": qs.count(), "items": [task_out(t, now) for t in qs[offset : offset + limit]]}
+    return {"count": qs.count(), "items": [task_out(t, now) for t in page.window(qs)]}
 
 
 # --- actions on a task --------------------------------------------------------------------------

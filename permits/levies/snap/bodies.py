@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
 
 from ..models import Bill
@@ -16,12 +17,42 @@ _DIGITS = re.compile(r"\d{1,20}")
 SUCCESS_REASON = {"english": "Success", "indonesia": "Sukses"}
 
 
+# A SNAP body nests four levels at most (body > virtualAccountData > billDetails > item > text).
+MAX_DEPTH = 16
+
+
+def request_body(request) -> bytes:
+    """The request's bytes; one larger than DATA_UPLOAD_MAX_MEMORY_SIZE is a SNAP refusal, not Django's
+    400 page (nor a 500)."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise Refusal(INVALID_FIELD, "[body too large]") from None
+
+
+def _too_deep(value, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def parse_json(raw: bytes) -> dict:
+    """The body as a JSON object, or a SNAP refusal: not UTF-8, not JSON, not an object, nested deeper
+    than MAX_DEPTH (Python's parser raises RecursionError long before 100,000 levels; a body that parses
+    but nests deeper than any SNAP body is refused too, before anything walks it recursively), or holding
+    a NUL character, raw or escaped (no SNAP field has one, and PostgreSQL cannot store it)."""
+    if b"\x00" in raw or b"\\u0000" in raw:
+        raise Refusal(INVALID_FIELD, "[body]")
     try:
         data = json.loads(raw.decode("utf-8") or "null")
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise Refusal(INVALID_FIELD, "[body]") from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or _too_deep(data, MAX_DEPTH):
         raise Refusal(INVALID_FIELD, "[body]")
     return data
 

@@ -21,34 +21,46 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-_WHITESPACE = frozenset(" \t\n\r")
+_WHITESPACE = frozenset(b" \t\n\r")
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
+
+
+def _as_bytes(raw: bytes | str) -> bytes:
+    # surrogateescape: a str made from undecodable bytes (minify_json of such bytes) gives them back
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+
+
+def _minify(raw: bytes) -> bytes:
+    """JSON.minify over the bytes themselves: whitespace and quotes are ASCII, which never occurs inside
+    a multi-byte UTF-8 sequence, so no decoding is needed and bytes that are not UTF-8 cannot break it
+    (the signature is checked before the body is parsed; parse_json refuses them)."""
+    out = bytearray()
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            out.append(byte)
+            if escaped:
+                escaped = False
+            elif byte == _BACKSLASH:
+                escaped = True
+            elif byte == _QUOTE:
+                in_string = False
+        elif byte == _QUOTE:
+            in_string = True
+            out.append(byte)
+        elif byte not in _WHITESPACE:
+            out.append(byte)
+    return bytes(out)
 
 
 def minify_json(raw: bytes | str) -> str:
     """The JSON text without whitespace outside strings (JSON.minify), bytes of strings untouched."""
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    out: list[str] = []
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            out.append(ch)
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            out.append(ch)
-        elif ch not in _WHITESPACE:
-            out.append(ch)
-    return "".join(out)
+    return _minify(_as_bytes(raw)).decode("utf-8", "surrogateescape")
 
 
 def body_digest(raw: bytes | str) -> str:
     """lowercase(hex(SHA-256(minified body)))."""
-    return hashlib.sha256(minify_json(raw).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_minify(_as_bytes(raw))).hexdigest()
 
 
 def string_to_sign(method: str, path: str, token: str, raw_body: bytes | str, timestamp: str) -> str:

@@ -144,6 +144,25 @@ def test_teller_payment_checks_amount_date_and_role(officers, awaiting):
     assert not Payment.objects.exists()
 
 
+def test_attack_teller_payment_dated_before_the_bill_is_refused_by_payment_post(officers, awaiting):
+    """The time bound lives in payment_post, so the teller path (a receipt dated 1900, or the day
+    before the bill was issued) is refused like a SNAP notice: 422 on paid_on, the bill stays open."""
+    _, bill = awaiting()
+    day_before = (timezone.localtime(bill.created_at).date() - datetime.timedelta(days=1)).isoformat()
+    for paid_on in ("1900-01-01", day_before):
+        with pytest.raises(ServiceError) as err:
+            payment_post_teller(
+                actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000", paid_on=paid_on
+            )
+        assert err.value.code == "invalid_paid_at" and err.value.status == 422 and "paid_on" in err.value.fields
+    bill.refresh_from_db()
+    assert bill.state == "open" and not Payment.objects.exists()
+    issued_on = timezone.localtime(bill.created_at).date().isoformat()  # the issue day itself is fine
+    assert payment_post_teller(
+        actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000", paid_on=issued_on
+    ).ok
+
+
 def test_completing_the_payment_step_by_hand_records_a_teller_payment(officers, awaiting):
     app, bill = awaiting()
     with pytest.raises(ServiceError):  # the amount must equal the SKRD

@@ -48,3 +48,12 @@ def test_timestamps_need_an_offset():
     assert sig.parse_timestamp("2026-11-27T14:56:11") is None
     assert sig.parse_timestamp("yesterday") is None
     assert sig.snap_timestamp(moment) == "2026-11-27T14:56:11+07:00"
+
+
+def test_digest_works_on_the_bytes_so_text_that_is_not_utf8_cannot_break_it():
+    text = '{ "nama" : "Siti Nur\'aini — Rp 1.500.000 ✓", "s": " \\" x " }'
+    assert sig.minify_json(text) == '{"nama":"Siti Nur\'aini — Rp 1.500.000 ✓","s":" \\" x "}'
+    assert sig.body_digest(text) == sig.body_digest(text.encode("utf-8"))
+    broken = b'{ "a" : "\xff\xfe" }'
+    assert sig.body_digest(broken) == hashlib.sha256(b'{"a":"\xff\xfe"}').hexdigest()
+    assert sig.body_digest(sig.minify_json(broken)) == sig.body_digest(broken)  # what the bank simulator signs

@@ -327,3 +327,126 @@ def test_every_call_is_recorded_accepted_or_refused(bank, awaiting):
     assert last.headers["Authorization"].startswith("Bearer ...") and len(last.headers["Authorization"]) < 20
     assert json.loads(last.body)["paymentRequestId"] and last.response["responseCode"] == "2002500"
     assert last.path == "/snap/v1.0/transfer-va/payment"
+
+
+# --- oversized, broken and absurd input (docs/SECURITY.md, "Oversized and absurd input") ---------
+
+
+def pay_body(bank, bill, trx_time: str, request_id: str = "PAY-T") -> dict:
+    value = {"value": f"{bill.amount:.2f}", "currency": "IDR"}
+    return {
+        **bank.va_ids(bill.virtual_account_no),
+        "paymentRequestId": request_id,
+        "paidAmount": value,
+        "totalAmount": value,
+        "trxDateTime": trx_time,
+        "referenceNo": "BJB000000000001",
+    }
+
+
+def bogus_headers(bank) -> dict:
+    return {
+        "Authorization": f"Bearer {bank.token}",
+        "X-TIMESTAMP": snap_timestamp(timezone.now()),
+        "X-SIGNATURE": "Ym9ndXM=",
+        "X-PARTNER-ID": bank.creds["partner_id"],
+        "X-EXTERNAL-ID": "77",
+        "CHANNEL-ID": "95221",
+    }
+
+
+def snap_refusal(status: int, content: bytes) -> tuple[int, str]:
+    """(HTTP status, responseCode) of an answer that must be SNAP JSON."""
+    answer = json.loads(content)
+    assert set(answer) >= {"responseCode", "responseMessage"}, answer
+    return status, answer["responseCode"]
+
+
+def test_attack_snap_12mb_body_is_a_snap_refusal_not_500(bank, awaiting, client):
+    _, bill = awaiting()
+    huge = b'{"pad":"' + b"x" * (12 * 1024 * 1024) + b'"}'
+    status, content = bank.transport("POST", "/snap/v1.0/transfer-va/payment", bogus_headers(bank), huge)
+    assert snap_refusal(status, content) == (400, "4002501")
+    assert json.loads(content)["responseMessage"] == "Invalid Field Format [body too large]"
+    resp = client.post("/snap/v1.0/access-token/b2b", huge, content_type="application/json")
+    assert snap_refusal(resp.status_code, resp.content) == (400, "4007301")
+    assert BankCall.objects.filter(service="payment", response_code="4002501", body="").exists()  # still kept
+    assert not Payment.objects.exists()
+
+
+def test_attack_snap_invalid_utf8_with_a_bogus_signature_is_a_snap_refusal(bank, awaiting):
+    _, bill = awaiting()
+    broken = b'{"partnerServiceId":"\xff\xfe\xc3(","x":"\xed\xa0\x80"}'
+    # the signature is checked on the bytes, which need no decoding: a bogus one is unauthorised
+    status, content = bank.transport("POST", "/snap/v1.0/transfer-va/payment", bogus_headers(bank), broken)
+    assert snap_refusal(status, content) == (401, "4012500")
+    # correctly signed, the bytes are refused as a body that is not UTF-8
+    resp = bank.call("transfer-va/payment", {}, raw=broken)
+    assert (resp.status, resp.code) == (400, "4002501")
+    call = BankCall.objects.filter(service="payment").latest("id")
+    assert call.response_code == "4002501" and "\ufffd" in call.body
+    assert not Payment.objects.exists() and Bill.objects.get(pk=bill.pk).state == "open"
+
+
+def test_attack_snap_100000_deep_nesting_is_a_snap_refusal(bank, awaiting, client):
+    _, bill = awaiting()
+    deep = b'{"additionalInfo":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    resp = bank.call("transfer-va/payment", {}, raw=deep)
+    assert (resp.status, resp.code) == (400, "4002501")
+    # nested less than the parser's limit but deeper than any SNAP body: refused as well
+    body = pay_body(bank, bill, snap_timestamp(timezone.now()))
+    nested: dict = {}
+    for _ in range(200):
+        nested = {"a": nested}
+    resp = bank.call("transfer-va/payment", {**body, "additionalInfo": nested})
+    assert (resp.status, resp.code) == (400, "4002501")
+    status, content = bank.transport("POST", "/snap/v1.0/transfer-va/payment", bogus_headers(bank), deep)
+    assert snap_refusal(status, content) == (401, "4012500")
+    assert not Payment.objects.exists() and Bill.objects.get(pk=bill.pk).state == "open"
+
+
+@pytest.mark.parametrize(
+    "trx_time",
+    [
+        "1900-01-01T00:00:00+07:00",
+        "0001-01-01T00:00:00+07:00",
+        "2100-01-01T00:00:00+07:00",
+        "9999-12-31T23:59:59-12:00",
+    ],
+)
+def test_attack_snap_payment_dated_outside_the_bills_life_is_refused_and_bill_stays_unpaid(bank, awaiting, trx_time):
+    app, bill = awaiting()
+    resp = bank.call("transfer-va/payment", pay_body(bank, bill, trx_time))
+    assert (resp.status, resp.code) == (400, "4002501")
+    assert resp.body["responseMessage"] == "Invalid Field Format trxDateTime"
+    bill.refresh_from_db()
+    assert bill.state == "open" and bill.paid_payment is None and not Payment.objects.exists()
+    app.refresh_from_db()
+    assert app.status == "awaiting_payment"
+
+
+def test_snap_payment_time_bounds_follow_the_bill_and_the_window(bank, awaiting):
+    _, bill = awaiting()
+    now = timezone.now()
+    before_issue = timezone.localtime(bill.created_at).replace(hour=0, minute=0) - datetime.timedelta(minutes=6)
+    for moment in (before_issue, now + datetime.timedelta(minutes=6)):
+        resp = bank.call("transfer-va/payment", pay_body(bank, bill, snap_timestamp(moment)))
+        assert resp.code == "4002501", moment
+    # a bank clock a little ahead (within the SNAP window) is accepted
+    resp = bank.call("transfer-va/payment", pay_body(bank, bill, snap_timestamp(now + datetime.timedelta(minutes=4))))
+    assert (resp.status, resp.code) == (200, "2002500")
+    assert Payment.objects.get().paid_at > now
+
+
+def test_attack_snap_nul_in_the_body_is_a_snap_refusal_and_the_call_is_kept(bank, awaiting):
+    _, bill = awaiting()
+    body = pay_body(bank, bill, snap_timestamp(timezone.now()))
+    for raw in (
+        json.dumps({**body, "referenceNo": "BJB\u0000"}).encode(),  # escaped
+        json.dumps(body).encode().replace(b"BJB", b"BJB\x00"),  # raw
+    ):
+        resp = bank.call("transfer-va/payment", body, raw=raw)
+        assert (resp.status, resp.code) == (400, "4002501")
+        call = BankCall.objects.latest("id")
+        assert call.response_code == "4002501" and "\x00" not in call.body
+    assert not Payment.objects.exists() and Bill.objects.get(pk=bill.pk).state == "open"

@@ -398,3 +398,34 @@ def test_each_documented_payload_example_passes_the_engines_validation(permit_ty
         _clean, errors = check[kind](example)
         assert errors == {}, (kind, errors)
     assert payloads.survey_schedule({"visit_date": today.isoformat()}, today=today)[1] == {}
+
+
+# --- bounded input (docs/SECURITY.md, "Oversized and absurd input") -------------------------------
+
+
+def test_attack_absurd_task_list_offset_answers_422_not_500(api, officers):
+    register(api, officers)
+    verifier = officers["verifier"]
+    for offset in ("99999999999999999999", "100001", "-1"):
+        res = api.get(verifier, "/tasks", offset=offset)
+        assert res.status_code == 422, (offset, res.content)
+        assert "offset" in res.json()["fields"] and res.json()["message_en"]
+    res = api.get(verifier, "/tasks", limit="99999999999999999999")
+    assert res.status_code == 422 and "limit" in res.json()["fields"]
+    assert api.get(verifier, "/tasks", offset="100000").json()["items"] == []  # the bound itself is allowed
+
+
+def test_attack_json_array_as_claim_body_is_refused_and_task_stays_unclaimed(api, officers, client):
+    number = register(api, officers)
+    verifier = officers["verifier"]
+    item = queued(api, verifier, number)
+    auth = api._auth(verifier)
+    for body in ("[]", "[1]", '"x"', "5", "null"):
+        res = client.post(f"/api/v1/tasks/{item['id']}/claim", body, content_type="application/json", **auth)
+        assert res.status_code == 422, (body, res.content)
+        assert res.json()["error"] == "invalid" and "body" in res.json()["fields"]
+    again = queued(api, verifier, number)
+    assert again["state"] == "open" and again["assignee"] is None and again["version"] == item["version"]
+    # an empty body and an object still claim
+    res = client.post(f"/api/v1/tasks/{item['id']}/claim", "", content_type="application/json", **auth)
+    assert res.status_code == 200 and res.json()["state"] == "claimed"
