@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from .events import publish
 from .models import AuditEvent
 
 
@@ -80,6 +81,7 @@ def audit_record(
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
+    publish(event, obj)
     return event
 
 
@@ -117,6 +119,8 @@ def audit_record_many(events: list[dict], *, actor_label: str, at) -> list[Audit
         tails[stream] = (event.seq, event.hash)
         rows.append(event)
     AuditEvent.objects.bulk_create(rows)
+    for event, e in zip(rows, events, strict=True):
+        publish(event, e["obj"])  # the subscribers hear a bulk write as they hear single ones
     return rows
 
 
