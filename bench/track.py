@@ -8,8 +8,9 @@ What it does, all on loopback and bounded in time:
 2. starts gunicorn with config/gunicorn.conf.py and production settings (DEBUG off, Redis cache for
    the throttle, pooled PostgreSQL) plus the bare view of bench/bare_urls.py;
 3. warms both endpoints up, then measures them in alternating rounds at `--clients` concurrent
-   clients: `GET /api/v1/track/<no>` with the right `X-Tracking-PIN` (the throttle counts only
-   failures, so every request does the full work), and `GET /bench/bare/<no>` (one indexed query,
+   clients: `GET /api/v1/track/<no>` with the right `X-Tracking-PIN` (the throttle reserves each
+   lookup and gives a right PIN's back, so every request does the full work; keep `--clients` at or
+   below TRACKING_MAX_FAILS_PER_IP, as all clients share one address), and `GET /bench/bare/<no>` (one indexed query,
    a small JSON answer);
 4. writes throughput, p50 and p99 of both and their ratio to docs/PERFORMANCE.md.
 Targets (issue 9): tracking >= 60% of the bare view's throughput, tracking p99 < 50 ms.

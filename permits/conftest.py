@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Step
+from permits.core.tests.throttling import counter_store_kind  # noqa: F401 (fixture: each throttle store)
 
 _counter = itertools.count(1)
 

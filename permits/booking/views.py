@@ -18,7 +18,7 @@ from permits.intake.views import _PIN_SESSION_KEY, APPLICANT_FIELDS
 
 from .selectors import bookable_permit_types, booking_document_get, booking_get
 from .services import booking_code_normalise, booking_create, booking_register
-from .throttle import booking_throttle_count, booking_throttled, client_ip
+from .throttle import booking_slot, client_ip
 
 _BOOKINGS_SESSION_KEY = "booking_codes"  # the codes this browser created: only these show their proof page
 _FORM_FIELDS_MARGIN = 256 * 1024  # the text fields and multipart overhead on top of the files
@@ -56,8 +56,10 @@ def booking_form(request, code: str):
     permit_type = permit_type_get(code)
     if permit_type is None:
         raise Http404("Jenis izin tidak dikenal")
-    if request.method == "POST":
-        if booking_throttled(client_ip(request)):
+    if request.method != "POST":
+        return _booking_form(request, permit_type)
+    with booking_slot(client_ip(request)) as slot:  # reserved before anything is read; given back unless used
+        if slot is None:
             ctx = _form_context(permit_type, refused=_("Terlalu banyak booking dari jaringan Anda. Coba lagi nanti."))
             return render(request, "booking/form.html", ctx, status=429)
         try:
@@ -70,11 +72,11 @@ def booking_form(request, code: str):
                 permit_type, refused=_("Berkas yang dikirim terlalu besar (maks. %(mb)s MB).") % {"mb": mb}
             )
             return render(request, "booking/form.html", ctx, status=413)
-    return _booking_form(request, permit_type)
+        return _booking_form(request, permit_type, slot=slot)
 
 
 @csrf_protect
-def _booking_form(request, permit_type):
+def _booking_form(request, permit_type, slot=None):
     if request.method != "POST":
         return render(request, "booking/form.html", _form_context(permit_type))
     applicant = {f: request.POST.get(f"applicant.{f}", "") for f in APPLICANT_FIELDS}
@@ -86,7 +88,7 @@ def _booking_form(request, permit_type):
         values = {**{f"applicant.{k}": v for k, v in applicant.items()}, **{f"data.{k}": v for k, v in data.items()}}
         ctx = _form_context(permit_type, values=values, errors=exc.fields, error=exc, had_files=bool(files))
         return render(request, "booking/form.html", ctx, status=422)
-    booking_throttle_count(client_ip(request))
+    slot.use()
     codes = request.session.get(_BOOKINGS_SESSION_KEY, [])
     request.session[_BOOKINGS_SESSION_KEY] = [*codes, booking.code][-10:]
     return redirect("booking:done", code=booking.code)

@@ -28,3 +28,8 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _Client
+
+    def redis_client(self):
+        """The `redis.Redis` of the write pool, for what the cache API cannot say atomically (the
+        throttle's counters run Lua scripts on it: permits/core/counters.py)."""
+        return self._cache.get_client(write=True)

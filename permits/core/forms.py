@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .clients import client_ip
-from .login_throttle import login_check, login_failed, login_succeeded
+from .login_throttle import login_failed, login_reserve, login_succeeded
 
 
 def locked_message(verdict) -> str:
@@ -31,19 +31,23 @@ class LoginForm(AuthenticationForm):
     via = "page"
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            # No password is checked (the field errors say what is missing), so there is no guess to
+            # count, and above all no success that would clear the username's failures.
+            return super().clean()
         ip = client_ip(self.request)
-        verdict = login_check(username=username, ip=ip)
-        if not verdict.allowed:
-            raise ValidationError(locked_message(verdict), code="locked")
+        attempt = login_reserve(username=username, ip=ip)
+        if not attempt.allowed:
+            raise ValidationError(locked_message(attempt.verdict), code="locked")
         try:
             cleaned = super().clean()
         except ValidationError:
-            verdict = login_failed(username=username, ip=ip, via=self.via)
+            verdict = login_failed(attempt, username=username, ip=ip, via=self.via)
             if not verdict.allowed:
                 raise ValidationError(locked_message(verdict), code="locked") from None
             raise
-        login_succeeded(username=username)
+        login_succeeded(attempt)
         return cleaned
 
 

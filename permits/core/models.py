@@ -80,6 +80,23 @@ class Sequence(models.Model):
         return f"{self.key}={self.value}"
 
 
+class ThrottleCounter(models.Model):
+    """One throttle counter of the database store (permits/core/counters.py): attempts reserved under
+    `key` in a window that ends at `expires_ms` (milliseconds since the epoch, the throttle's clock).
+
+    Used only when the cache is not Redis (development, a single host without Redis). A row whose
+    window has ended counts as absent and starts afresh on its next hit; the periodic task
+    `throttle_counters_purge` deletes such rows.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires_ms = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count} until {self.expires_ms}"
+
+
 class CalendarClosure(models.Model):
     """A day the office is closed besides weekends and national holidays (cuti bersama, closures)."""
 

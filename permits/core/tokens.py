@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .clients import client_ip
 from .errors import ServiceError
-from .login_throttle import login_check, login_failed, login_succeeded
+from .login_throttle import login_failed, login_reserve, login_succeeded
 from .models import ApiToken
 
 
@@ -33,18 +33,19 @@ def _refused(verdict) -> ServiceError:
 def token_issue(*, username: str, password: str, otp: str | None = None, request=None) -> tuple[str, ApiToken]:
     """A new bearer token for a username and password (and, for roles that need it, a TOTP code).
 
-    Throttled like the login page (permits/core/login_throttle.py): wrong passwords count towards
-    locking the username and the client's address; a locked one answers 429.
+    Throttled like the login page (permits/core/login_throttle.py): each attempt is counted before
+    the password is checked, and wrong ones towards locking the username and the client's address;
+    a locked one answers 429.
     """
     from .otp import otp_check, otp_confirmed_device, otp_enforced, otp_required_for
 
     ip = client_ip(request)
-    verdict = login_check(username=username, ip=ip)
-    if not verdict.allowed:
-        raise _refused(verdict)
+    attempt = login_reserve(username=username, ip=ip)
+    if not attempt.allowed:
+        raise _refused(attempt.verdict)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
-        verdict = login_failed(username=username, ip=ip, via="api")
+        verdict = login_failed(attempt, username=username, ip=ip, via="api")
         if not verdict.allowed:
             raise _refused(verdict)
         raise ServiceError(
@@ -53,7 +54,7 @@ def token_issue(*, username: str, password: str, otp: str | None = None, request
             "Wrong username or password.",
             status=401,
         )
-    login_succeeded(username=username)
+    login_succeeded(attempt)
     if otp_enforced() and otp_required_for(user):
         if otp_confirmed_device(user) is None:
             raise ServiceError(

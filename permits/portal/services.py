@@ -1,6 +1,7 @@
 """Opening an application for the public: PIN check behind the throttle (used by the page and the API).
 
-Nothing here writes to the database; the throttle's counters live in the cache.
+Nothing here writes the application; the throttle's counters live in Redis, or in the database
+without Redis (permits/core/counters.py).
 """
 
 from permits.core.errors import ServiceError
@@ -53,18 +54,19 @@ class TrackingThrottled(ServiceError):
 def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Tracked:
     """The application for a public lookup, or TrackingThrottled (429) / TrackingNotFound (404).
 
-    The throttle is asked first, so a locked number stays locked for the right PIN too; every
-    failure is counted per client and per number and logged (without the PIN).
+    The attempt is reserved before the PIN is compared, so a locked number stays locked for the
+    right PIN too and parallel guesses are counted like sequential ones; every failure is counted
+    per client and per number and logged (without the PIN).
     """
     number = normalize_number(registration_number)
     if not number or not (pin or "").strip():
         raise TrackingNotFound()  # no guess was made: nothing to count
-    verdict = throttle.tracking_check(client_ip, number)
-    if not verdict.allowed:
-        raise TrackingThrottled(verdict)
+    attempt = throttle.tracking_reserve(client_ip, number)
+    if not attempt.allowed:
+        raise TrackingThrottled(attempt.verdict)
     app = application_for_tracking(number, pin)
     if app is None:
-        throttle.tracking_failed(client_ip, number)
+        throttle.tracking_failed(attempt, ip=client_ip, number=number)
         raise TrackingNotFound()
-    throttle.tracking_succeeded(number, verdict)
+    throttle.tracking_succeeded(attempt)
     return app

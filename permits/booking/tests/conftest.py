@@ -23,7 +23,7 @@ DATA = {"luas": "120,5", "lantai": "2", "fungsi": "Hunian"}
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()  # throttle counters live in the cache, which outlives a test
+    cache.clear()  # the cache outlives a test (the throttle's counters are in the database, rolled back)
     yield
     cache.clear()
 

@@ -165,3 +165,50 @@ def test_document_download_only_for_officers(client, verifier, booking):
     attachment = client.get(url + "?unduh=1")
     assert attachment["Content-Disposition"].startswith("attachment")
     assert client.get(f"/loket/booking/AAAAAAAA/dokumen/{doc.pk}/").status_code == 404  # wrong booking
+
+
+# --- a booking is reserved before the form is read (issue 16) ------------------------------------
+
+
+def test_posts_refused_for_size_or_csrf_do_not_use_up_the_quota(permit_type, settings):
+    settings.BOOKING_THROTTLE_LIMIT = 1
+    settings.BOOKING_MAX_TOTAL_BYTES = 1024
+    one = Client(REMOTE_ADDR="203.0.113.20")
+    big = form(ktp=SimpleUploadedFile("ktp.pdf", PDF_BYTES + b"0" * 300_000, content_type="application/pdf"))
+    assert one.post("/daftar-online/TEST/", big).status_code == 413
+    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.20")
+    assert strict.post("/daftar-online/TEST/", form()).status_code == 403
+    assert one.post("/daftar-online/TEST/", form()).status_code == 302
+
+
+def test_attack_overlapping_booking_posts_create_at_most_the_limit(permit_type, settings, monkeypatch):
+    """A post that arrives while another is being created (as one on another thread would) finds the
+    other's booking already counted."""
+    from permits.booking import views
+
+    settings.BOOKING_THROTTLE_LIMIT = 1
+    real_create = views.booking_create
+    overlapping = []
+
+    def create_and_overlap(**kwargs):
+        if not overlapping:
+            overlapping.append(None)
+            overlapping[0] = Client(REMOTE_ADDR="203.0.113.30").post("/daftar-online/TEST/", form()).status_code
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(views, "booking_create", create_and_overlap)
+    assert Client(REMOTE_ADDR="203.0.113.30").post("/daftar-online/TEST/", form()).status_code == 302
+    assert overlapping == [429]
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_attack_parallel_booking_posts_create_at_most_the_limit(counter_store_kind, permit_type, settings):
+    from permits.core.tests.throttling import in_parallel, needs_postgres
+
+    needs_postgres()
+    settings.BOOKING_THROTTLE_LIMIT = 3
+    answers = in_parallel(20, lambda i: Client(REMOTE_ADDR="203.0.113.40").post("/daftar-online/TEST/", form()))
+    assert sorted(a.status_code for a in answers) == [302] * 3 + [429] * 17
+    assert Booking.objects.count() == 3

@@ -8,6 +8,7 @@ from permits.workflow.tests.conftest import officers, register  # noqa: F401 (py
 
 @pytest.fixture(autouse=True)
 def _forget_login_failures():
-    """The login throttle counts in the cache: failures made here must not lock out later tests."""
+    """Cached entries made here must not leak into later tests (the throttle's counters are in the
+    database in tests, rolled back with each test)."""
     yield
     cache.clear()

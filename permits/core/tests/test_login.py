@@ -14,6 +14,8 @@ from permits.conftest import make_user
 from permits.core import login_throttle
 
 PASSWORD = "pw-for-tests-123"
+# The lock's own message: the page's help text also says "akun dikunci sementara", so that is no proof.
+LOCKED = "Terlalu banyak percobaan gagal untuk nama pengguna ini"
 
 
 @pytest.fixture(autouse=True)
@@ -50,11 +52,11 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(client, d
         assert response.status_code == 200
         assert "Nama pengguna atau kata sandi salah." in response.content.decode()
     response = _login(client, "vera", "wrong-password")
-    assert "dikunci sementara" in response.content.decode()
+    assert LOCKED in response.content.decode()
 
     response = _login(client, "vera", PASSWORD, ip="10.9.9.9")  # another address, the right password
     assert response.status_code == 200
-    assert "dikunci sementara" in response.content.decode()
+    assert LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
 
     clock["t"] += 15 * 60 + 1
@@ -64,7 +66,7 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(client, d
 def test_unknown_usernames_are_locked_like_real_ones(client, db, clock):
     for _ in range(5):
         _login(client, "nobody", "wrong-password")
-    assert "dikunci sementara" in _login(client, "nobody", "whatever").content.decode()
+    assert LOCKED in _login(client, "nobody", "whatever").content.decode()
 
 
 def test_a_success_clears_the_username_count(client, db, clock):
@@ -108,7 +110,7 @@ def test_the_api_token_endpoint_is_throttled_and_locks_the_same_username(client,
     assert response.json()["details"]["retry_after"] > 0
     response = client.post(url, {"username": "vera", "password": PASSWORD}, content_type="application/json")
     assert response.status_code == 429
-    assert "dikunci sementara" in _login(client, "vera", PASSWORD).content.decode()  # the page shares the lock
+    assert LOCKED in _login(client, "vera", PASSWORD).content.decode()  # the page shares the lock
 
 
 def test_the_admin_signs_in_through_the_throttled_login_page(client, db):
@@ -152,3 +154,75 @@ def test_the_login_page_speaks_english_second(client, db):
     html = client.get(reverse("login")).content.decode()
     assert "Officer login" in html
     assert "Password" in html
+
+
+# --- attempts are reserved before the password is checked (issue 16) -------------------------------
+
+
+def test_attack_empty_password_does_not_clear_the_username_failures(client, db, clock):
+    """A post without a password checks nothing: it must neither count nor pass for a success that
+    clears the username's failures (it did, so four guesses and an empty post could go on forever)."""
+    make_user("verifier", username="vera")
+    for _ in range(4):
+        _login(client, "vera", "wrong-password")
+    assert _login(client, "vera", "").status_code == 200
+    assert LOCKED in _login(client, "vera", "wrong-password").content.decode()
+
+
+def test_attack_overlapping_password_guesses_check_at_most_five(db, monkeypatch):
+    """Parallel guesses in one thread: each starts the next while its password is being checked, as a
+    request on another thread would; the sixth finds the five before it counted and is refused."""
+    from permits.core import tokens
+    from permits.core.errors import ServiceError
+
+    from .throttling import Counted
+
+    make_user("verifier", username="vera")
+    checked = Counted(tokens.authenticate)
+    answers = []
+
+    def check_and_overlap(request, **credentials):
+        if len(answers) < 10:
+            mine = len(answers)
+            answers.append(None)
+            try:
+                tokens.token_issue(username="vera", password="wrong", request=None)
+            except ServiceError as exc:
+                answers[mine] = exc.status
+        return checked(request, **credentials)
+
+    monkeypatch.setattr(tokens, "authenticate", check_and_overlap)
+    with pytest.raises(ServiceError):
+        tokens.token_issue(username="vera", password="wrong", request=None)
+    assert checked.calls == 5
+    assert answers == [401, 401, 401, 429, 429]  # the fifth failure answers "locked", the sixth is refused
+    with pytest.raises(ServiceError) as refused:
+        tokens.token_issue(username="vera", password=PASSWORD, request=None)
+    assert refused.value.status == 429
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_attack_parallel_password_guesses_check_at_most_five(counter_store_kind, monkeypatch):
+    from django.test import Client
+
+    from permits.core import tokens
+
+    from .throttling import Counted, in_parallel, needs_postgres
+
+    needs_postgres()
+    make_user("verifier", username="vera")
+    checked = Counted(tokens.authenticate)
+    monkeypatch.setattr(tokens, "authenticate", checked)
+
+    def guess(i):
+        body = {"username": "vera", "password": f"wrong-{i}"}
+        return Client().post("/api/v1/auth/token", body, content_type="application/json", REMOTE_ADDR=f"10.1.0.{i}")
+
+    answers = in_parallel(60, lambda i: guess(i).status_code)
+    assert checked.calls == 5
+    assert sorted(answers) == [401] * 4 + [429] * 56  # the fifth failure already answers "locked"
+    right = Client().post(
+        "/api/v1/auth/token", {"username": "vera", "password": PASSWORD}, content_type="application/json"
+    )
+    assert right.status_code == 429 and LOCKED in right.json()["message"]

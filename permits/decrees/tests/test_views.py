@@ -257,3 +257,53 @@ def test_officer_file_and_detail_need_login(client, officers, issued):
     response = client.get(reverse("decrees:file", args=[decree.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == stored(decree)
     assert re.search(r"SK-503-0001-TEST-DPMPTSP-2026\.pdf", response["Content-Disposition"])
+
+
+# --- the download reserves its PIN guess like tracking (issue 16) ---------------------------------
+
+
+def test_attack_overlapping_download_pin_guesses_compare_at_most_five(client, issued, monkeypatch):
+    """Each download with a wrong PIN starts the next while its PIN is being compared (as a request on
+    another thread would): the sixth finds the five before it counted and is refused."""
+    from django.test import Client
+
+    from permits.core.tests.throttling import Counted
+    from permits.portal import selectors
+
+    with_pin(issued)
+    url = reverse("decrees:download", args=[issued.registration_number])
+    compared = Counted(selectors.pin_matches)
+    answers = []
+
+    def compare_and_overlap(*args):
+        if len(answers) < 10:
+            mine = len(answers)
+            answers.append(None)
+            answers[mine] = Client().post(url, {"pin": "000000"}).status_code
+        return compared(*args)
+
+    monkeypatch.setattr(selectors, "pin_matches", compare_and_overlap)
+    assert client.post(url, {"pin": "000001"}).status_code == 404
+    assert compared.calls == 5
+    assert answers == [404, 404, 404, 404, 429]
+    assert Client().post(url, {"pin": PIN}).status_code == 429  # locked even for the right PIN
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_attack_parallel_download_pin_guesses_compare_at_most_five(counter_store_kind, issued, monkeypatch):
+    from django.test import Client
+
+    from permits.core.tests.throttling import Counted, in_parallel, needs_postgres
+    from permits.portal import selectors
+
+    needs_postgres()
+    with_pin(issued)
+    url = reverse("decrees:download", args=[issued.registration_number])
+    compared = Counted(selectors.pin_matches)
+    monkeypatch.setattr(selectors, "pin_matches", compared)
+    answers = in_parallel(60, lambda i: Client(REMOTE_ADDR=f"198.51.100.{i + 1}").post(url, {"pin": f"{i:06d}"}))
+    assert compared.calls == 5
+    assert sorted(a.status_code for a in answers) == [404] * 5 + [429] * 55
+    assert Client().post(url, {"pin": PIN}).status_code == 429
+    assert Decree.objects.get(application=issued).downloads == 0

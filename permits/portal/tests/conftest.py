@@ -28,7 +28,8 @@ def set_pin(app, pin: str = PIN):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Throttle counters and cached estimates live in the cache, which outlives a test.
+    # Cached views and estimates live in the cache, which outlives a test (the throttle's counters are
+    # in the database here, rolled back with each test; in Redis with the counter_store_kind fixture).
     cache.clear()
     yield
     cache.clear()

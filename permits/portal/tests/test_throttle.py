@@ -1,9 +1,11 @@
 import logging
 
 import pytest
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 
-from permits.portal import throttle
+from permits.core.tests.throttling import Counted, in_parallel, needs_postgres
+from permits.portal import selectors, throttle
+from permits.portal.services import TrackingNotFound, TrackingThrottled, tracking_open
 
 from .conftest import PIN
 
@@ -155,3 +157,79 @@ def test_successful_lookup_is_not_logged_as_failure(client, tracked, clock, capl
     with caplog.at_level(logging.WARNING, logger="permits.portal.tracking"):
         track(client, tracked.registration_number, PIN)
     assert not [r for r in caplog.records if r.name == "permits.portal.tracking"]
+
+
+# --- parallel guesses: each lookup is reserved before its PIN is compared (issue 16) ----------------
+
+
+@pytest.fixture
+def compared(monkeypatch):
+    """Counts the PIN comparisons the lookups really make."""
+    counted = Counted(selectors.pin_matches)
+    monkeypatch.setattr(selectors, "pin_matches", counted)
+    return counted
+
+
+def wrong_pins(count):
+    return [f"{n:06d}" for n in range(count + 1) if f"{n:06d}" != PIN][:count]
+
+
+def test_attack_overlapping_pin_guesses_compare_at_most_five(tracked, compared, monkeypatch):
+    """Parallel guesses in one thread: each guess starts another while its PIN is being compared, as
+    a request on another thread would. The sixth finds the five before it counted, and is refused."""
+    outcomes = []
+
+    def compare_and_overlap(*args):
+        if len(outcomes) < 10:
+            mine = len(outcomes)
+            outcomes.append(None)
+            try:
+                tracking_open(client_ip="198.51.100.7", registration_number=tracked.registration_number, pin=WRONG)
+            except (TrackingNotFound, TrackingThrottled) as exc:
+                outcomes[mine] = exc.status
+        return compared(*args)
+
+    monkeypatch.setattr(selectors, "pin_matches", compare_and_overlap)
+    with pytest.raises(TrackingNotFound):
+        tracking_open(client_ip="198.51.100.7", registration_number=tracked.registration_number, pin=WRONG)
+    assert compared.calls == 5
+    assert sorted(outcomes) == [404, 404, 404, 404, 429]
+    with pytest.raises(TrackingThrottled):
+        tracking_open(client_ip="203.0.113.99", registration_number=tracked.registration_number, pin=PIN)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_attack_parallel_pin_guesses_compare_at_most_five(counter_store_kind, tracked, compared):
+    needs_postgres()
+    number = tracked.registration_number
+    pins = wrong_pins(60)
+    statuses = in_parallel(60, lambda i: track(Client(), number, pins[i]).status_code)
+    assert compared.calls == 5
+    assert sorted(statuses) == [404] * 5 + [429] * 55
+    assert track(Client(), number, PIN, ip="203.0.113.99").status_code == 429  # the right PIN, while locked
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_attack_parallel_pin_guesses_from_sixty_addresses_compare_at_most_five(counter_store_kind, tracked, compared):
+    needs_postgres()
+    number = tracked.registration_number
+    pins = wrong_pins(60)
+    statuses = in_parallel(60, lambda i: track(Client(), number, pins[i], ip=f"198.51.100.{i + 1}").status_code)
+    assert compared.calls == 5
+    assert sorted(statuses) == [404] * 5 + [429] * 55
+    assert track(Client(), number, PIN, ip="203.0.113.99").status_code == 429
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_attack_parallel_guesses_at_sixty_numbers_from_one_address_compare_at_most_twenty(
+    counter_store_kind, tracked, compared
+):
+    needs_postgres()
+    statuses = in_parallel(60, lambda i: track(Client(), f"2026-7{i:05d}", WRONG).status_code)
+    assert compared.calls == 20
+    assert sorted(statuses) == [404] * 20 + [429] * 40
+    refused = track(Client(), tracked.registration_number, PIN)  # the address is used up, even for a right PIN
+    assert refused.status_code == 429 and refused.json()["details"]["scope"] == "ip"
