@@ -51,6 +51,10 @@ LEVY_READERS = roles(TREASURER, SUPERVISOR, HEAD, ADMIN)
 LEVY_WRITERS = roles(TREASURER, SUPERVISOR, ADMIN)
 MESSAGE_STAFF = roles(FRONTDESK, SUPERVISOR, HEAD, ADMIN)
 OWN_TASK = "only tasks of the officer's role, unclaimed or claimed by them (supervisors, head: all)"
+ACT_ON_TASK = (
+    "only tasks of the officer's role, unclaimed or claimed by them; leaders stand in, except on the SKRD "
+    "and payment steps (treasurer only) and the signing step (head only)"
+)
 
 # --- pages: URL name -> entry (admin/ and static files are Django's own and not listed) -----------
 PAGES: dict[str, Access] = {
@@ -73,12 +77,14 @@ PAGES: dict[str, Access] = {
     # workflow (every officer, on tasks of their role)
     "workflow:queue": Access(OFFICERS, "work queue", OWN_TASK),
     "workflow:task": Access(OFFICERS, "a task and its forms", OWN_TASK),
-    "workflow:claim": Access(OFFICERS, "claim a task", "only an open task of one's role"),
+    "workflow:claim": Access(
+        OFFICERS, "claim a task", "only an open task of one's role (SKRD, payment: treasurer; signing: head)"
+    ),
     "workflow:assign": Access(LEADERS, "(re)assign a task", "to an officer holding the task's role"),
-    "workflow:schedule": Access(OFFICERS, "schedule a survey visit", OWN_TASK),
-    "workflow:complete": Access(OFFICERS, "complete a step", OWN_TASK),
-    "workflow:return": Access(OFFICERS, "return the file to the applicant", OWN_TASK),
-    "workflow:reject": Access(OFFICERS, "reject the application", OWN_TASK),
+    "workflow:schedule": Access(OFFICERS, "schedule a survey visit", ACT_ON_TASK),
+    "workflow:complete": Access(OFFICERS, "complete a step", ACT_ON_TASK),
+    "workflow:return": Access(OFFICERS, "return the file to the applicant", ACT_ON_TASK),
+    "workflow:reject": Access(OFFICERS, "reject the application", ACT_ON_TASK),
     "workflow:rework": Access(LEADERS, "send a file back to an earlier step"),
     "workflow:resubmit": Access(roles(FRONTDESK, *LEADERS), "record the applicant's corrected file"),
     "workflow:withdraw": Access(roles(FRONTDESK, *LEADERS), "record a withdrawal"),
@@ -92,7 +98,11 @@ PAGES: dict[str, Access] = {
     "levies:skrd": Access(LEVY_READERS, "an SKRD"),
     "levies:skrd_pdf": Access(LEVY_READERS, "an SKRD as PDF"),
     "levies:bill": Access(LEVY_READERS, "a bill and its payments"),
-    "levies:teller": Access(LEVY_WRITERS, "record a counter payment (bank receipt)"),
+    "levies:teller": Access(
+        roles(TREASURER),
+        "record a counter payment (bank receipt)",
+        "only on an open payment step not claimed by a colleague",
+    ),
     "levies:reissue": Access(LEVY_WRITERS, "reissue a bill (new virtual account)"),
     "levies:cancel": Access(LEVY_WRITERS, "cancel a bill"),
     "levies:reconciliation": Access(LEVY_READERS, "bank statement reconciliation"),
@@ -149,12 +159,14 @@ API: dict[str, Access] = {
     "POST /api/v1/applications": Access(DESK, "register a complete file"),
     f"GET {APPLICATION}": Access(OFFICERS, "an application with its tasks"),
     "GET /api/v1/tasks": Access(OFFICERS, "work queue", OWN_TASK + "; scope=all: leaders"),
-    f"POST {TASK}/claim": Access(OFFICERS, "claim a task", "only an open task of one's role"),
+    f"POST {TASK}/claim": Access(
+        OFFICERS, "claim a task", "only an open task of one's role (SKRD, payment: treasurer; signing: head)"
+    ),
     f"POST {TASK}/assign": Access(LEADERS, "(re)assign a task"),
-    f"POST {TASK}/schedule": Access(OFFICERS, "schedule a survey visit", OWN_TASK),
-    f"POST {TASK}/complete": Access(OFFICERS, "complete a step", OWN_TASK),
-    f"POST {TASK}/return": Access(OFFICERS, "return the file to the applicant", OWN_TASK),
-    f"POST {TASK}/reject": Access(OFFICERS, "reject the application", OWN_TASK),
+    f"POST {TASK}/schedule": Access(OFFICERS, "schedule a survey visit", ACT_ON_TASK),
+    f"POST {TASK}/complete": Access(OFFICERS, "complete a step", ACT_ON_TASK),
+    f"POST {TASK}/return": Access(OFFICERS, "return the file to the applicant", ACT_ON_TASK),
+    f"POST {TASK}/reject": Access(OFFICERS, "reject the application", ACT_ON_TASK),
     f"POST {APPLICATION}/resubmit": Access(roles(FRONTDESK, *LEADERS), "record the corrected file"),
     f"POST {APPLICATION}/rework": Access(LEADERS, "send back to an earlier step"),
     f"POST {APPLICATION}/withdraw": Access(roles(FRONTDESK, *LEADERS), "record a withdrawal"),

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from permits.core.audit import audit_record
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from permits.core.roles import ADMIN, FRONTDESK, HEAD, SUPERVISOR, has_role
+from permits.core.roles import HEAD, has_role
 from permits.core.sequences import sequence_next
 from permits.intake.models import Application
 
@@ -67,12 +67,11 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
     Called by the workflow when the head completes the signing step, inside that transaction and
     with the application row locked: the number (gap-free per year, `sequence_next`) and the row
     commit, or roll back, with the step. Not atomic by itself on purpose: it must share the caller's.
+    Who may sign is the signing step's rule (permits.workflow.services.KIND_OWNERS: the head only).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decree_issue runs inside the signing step's transaction")
     now = _now(now)
-    if not has_role(actor, HEAD):
-        raise Forbidden("Hanya Kepala Dinas yang menandatangani SK.", "Only the head of office signs decrees.")
     if application.status != Application.Status.APPROVED:
         raise Conflict(
             "not_approved",
@@ -224,12 +223,11 @@ def _invite(application: Application, now: datetime.datetime) -> SurveyInvitatio
 def decree_handover_record(*, application: Application, actor, payload: dict, now=None) -> Handover:
     """The front desk hands the decree over: who took it (holder, or a representative with a letter),
     the identity shown, when. Called by the workflow's handover step inside its transaction; the
-    applicant is then invited to the satisfaction survey."""
+    applicant is then invited to the satisfaction survey. Who may record it is the handover step's
+    rule (permits.workflow.services.task_may_act)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decree_handover_record runs inside the handover step's transaction")
     now = _now(now)
-    if not has_role(actor, FRONTDESK, SUPERVISOR, HEAD, ADMIN):
-        raise Forbidden("Penyerahan SK dicatat oleh petugas loket.", "The front desk records the handover.")
     decree = Decree.objects.select_for_update().filter(application=application).first()
     if decree is None:
         raise Conflict("no_decree", "SK permohonan ini belum diterbitkan.", "No decree has been issued yet.")

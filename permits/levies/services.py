@@ -23,6 +23,7 @@ from permits.core.sequences import sequence_next
 from permits.intake.models import Application
 from permits.workflow import payloads
 from permits.workflow.models import Task
+from permits.workflow.services import KIND_OWNERS, payment_task_open, task_may_act
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
@@ -302,6 +303,14 @@ def _require_treasurer(actor) -> None:
         raise Forbidden("Hanya bendahara penerimaan yang dapat melakukan ini.", "Only the treasurer can do this.")
 
 
+def _require_payment_poster(actor) -> None:
+    """The cheap check before any lookup: only the payment step's owner records a payment by hand
+    (supervisors and the admin cancel and reissue bills, they do not post money). payment_post then
+    applies the payment step's whole rule (workflow.services.task_may_act)."""
+    if not has_role(actor, KIND_OWNERS[K.PAYMENT]):
+        raise Forbidden("Hanya bendahara penerimaan yang mencatat pembayaran.", "Only the treasurer records a payment.")
+
+
 def _locked_bill(bill_id: int) -> tuple[Bill, Application]:
     app_id = Bill.objects.filter(pk=bill_id).values_list("application_id", flat=True).first()
     if app_id is None:
@@ -400,6 +409,12 @@ _REFUSALS = {
     "wrong_amount": ("wrong_amount", "Jumlah harus sama dengan tagihan.", "The amount must equal the bill.", 422),
     "already_paid": ("already_paid", "Tagihan ini sudah lunas.", "This bill is already paid.", 409),
     "expired": ("bill_expired", "Tagihan sudah kedaluwarsa: terbitkan ulang dulu.", "The bill has expired.", 409),
+    "forbidden": (
+        "forbidden",
+        "Hanya bendahara penerimaan yang memegang langkah pembayaran yang mencatat pembayaran.",
+        "Only the treasurer holding the payment step records a payment.",
+        403,
+    ),
     "request_conflict": (
         "reference_used",
         "Nomor referensi ini sudah dipakai untuk pembayaran lain.",
@@ -422,7 +437,8 @@ class PostResult:
 
     outcome: posted | replayed (the same notice again: nothing written) | already_paid | expired |
     not_found | wrong_amount | request_conflict (the request id was used for another bill or amount) |
-    invalid_time (the payment's time lies outside the bill's life: payment_time_valid).
+    invalid_time (the payment's time lies outside the bill's life: payment_time_valid),
+    forbidden (an officer who may not act on the payment step; never the bank).
     """
 
     outcome: str
@@ -435,6 +451,8 @@ class PostResult:
 
     def error(self) -> ServiceError:
         code, message, message_en, status = _REFUSALS[self.outcome]
+        if status == 403:
+            return Forbidden(message, message_en)
         field = _REFUSAL_FIELDS.get(self.outcome, "amount")
         if self.outcome == "wrong_amount" and self.bill is not None:
             message = f"Jumlah harus sama dengan tagihan ({rupiah(self.bill.amount)})."
@@ -446,10 +464,7 @@ def normalise_va(value: str) -> str:
 
 
 def payment_step_open(app: Application) -> bool:
-    return (
-        app.status == Application.Status.AWAITING_PAYMENT
-        and Task.objects.filter(application=app, kind=K.PAYMENT, state__in=Task.ACTIVE_STATES).exists()
-    )
+    return payment_task_open(app) is not None
 
 
 def payment_time_valid(bill: Bill, paid_at: datetime.datetime, now: datetime.datetime) -> bool:
@@ -510,8 +525,11 @@ def payment_post(
         return PostResult("expired", None, bill)
     if paid_at is not None and not payment_time_valid(bill, paid_at, now):
         return PostResult("invalid_time", None, bill)
-    if not payment_step_open(app):
+    task = payment_task_open(app)
+    if task is None:
         return PostResult("not_found", None, bill)  # blocked: the file is not waiting for payment
+    if actor is not None and not task_may_act(actor, task):  # an officer: the payment step's rule (the bank: None)
+        return PostResult("forbidden", None, bill)
     if amount != bill.amount:
         return PostResult("wrong_amount", None, bill)
     try:
@@ -578,7 +596,7 @@ def payment_post_teller(
     """The treasurer records a payment from a bank receipt (teller fallback), with the same
     exactly-once rule: the receipt reference is the request id, so recording it twice changes nothing."""
     now = _now(now)
-    _require_treasurer(actor)
+    _require_payment_poster(actor)
     errors: dict[str, str] = {}
     reference = (reference or "").strip()
     if not reference or len(reference) > 100:

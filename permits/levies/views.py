@@ -17,6 +17,7 @@ from permits.core.errors import ServiceError
 from permits.core.money import rupiah
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, TREASURER, has_role
 from permits.workflow.models import Task
+from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
 from .models import Bill
@@ -24,7 +25,8 @@ from .selectors import assessment_get, bill_get, bill_list, levy_tasks_open, tot
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
 READERS = (TREASURER, SUPERVISOR, HEAD, ADMIN)
-WRITERS = (TREASURER, SUPERVISOR, ADMIN)  # who may record, reissue, cancel, resolve (services._require_treasurer)
+WRITERS = (TREASURER, SUPERVISOR, ADMIN)  # who may reissue, cancel, resolve (services._require_treasurer)
+POSTERS = (TREASURER,)  # who records a counter payment (services._require_payment_poster)
 EXTRA_ROWS = 2
 
 
@@ -73,6 +75,8 @@ def assess(request, task_id: int):
         try:
             assessment = assessment_issue(actor=request.user, task_id=task.pk, lines=lines or None)
         except ServiceError as exc:
+            if exc.status == 403:  # the SKRD is the treasurer's act (workflow.services.KIND_OWNERS)
+                raise PermissionDenied(exc.message) from None
             errors = {**exc.fields, "_": exc.message}
         else:
             messages.success(request, _("SKRD %(n)s terbit.") % {"n": assessment.number})
@@ -86,7 +90,15 @@ def assess(request, task_id: int):
     return render(
         request,
         "levies/assess.html",
-        {"task": task, "app": app, "draft": draft, "rows": rows, "errors": errors, "total": total},
+        {
+            "task": task,
+            "app": app,
+            "draft": draft,
+            "rows": rows,
+            "errors": errors,
+            "total": total,
+            "can_issue": task.is_active and task_may_act(request.user, task),  # the head and supervisors read
+        },
         status=422 if errors else 200,
     )
 
@@ -126,6 +138,7 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
             "can_act": has_role(request.user, *WRITERS),  # the head reads; the forms are not for them
+            "can_post": has_role(request.user, *POSTERS),
         },
         status=status,
     )
@@ -144,7 +157,7 @@ def bill_detail(request, pk: int):
 @require_POST
 def teller(request, pk: int):
     """Record a payment from a bank receipt (the same exactly-once rule as the bank's notices)."""
-    _require(request, WRITERS)
+    _require(request, POSTERS)
     bill = bill_get(pk)
     if bill is None:
         raise Http404
@@ -157,8 +170,9 @@ def teller(request, pk: int):
             amount=form["amount"],
             paid_on=form["paid_on"],
         )
-    except ServiceError as exc:
-        return _bill_page(request, bill, errors={**exc.fields, "_": exc.message}, form=form, status=422)
+    except ServiceError as exc:  # refused (403: not the payment step's treasurer) or invalid: the form again
+        status = 403 if exc.status == 403 else 422
+        return _bill_page(request, bill, errors={**exc.fields, "_": exc.message}, form=form, status=status)
     if result.outcome == "replayed":
         messages.info(request, _("Pembayaran dengan referensi ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
     else:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from permits.catalog.models import PermitType, RejectionReason, Step
 from permits.catalog.rules import validate_object_data
@@ -19,7 +19,7 @@ from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from permits.core.roles import ADMIN, FRONTDESK, HEAD, SUPERVISOR, has_role
+from permits.core.roles import ADMIN, FRONTDESK, HEAD, ROLES, SUPERVISOR, TREASURER, has_role
 from permits.intake.models import Application
 
 from . import payloads
@@ -44,6 +44,12 @@ _OUTCOME = {
     K.HANDOVER: "collected",
 }
 SUPERVISING = (SUPERVISOR, HEAD, ADMIN)
+# A step whose completion has a legal or money effect is the act of the role that bears it, and
+# nobody stands in: the treasurer issues the SKRD and records a payment by hand (the bank posts its
+# own through permits.levies.services.payment_post, with no officer), the head signs the decree.
+# Leaders see these tasks and may assign or rework them, not act on them. Keyed by the step kind,
+# not by the catalogue's step role, so a step configured with another role cannot move the act.
+KIND_OWNERS: dict[str, str] = {K.LEVY_ASSESSMENT: TREASURER, K.PAYMENT: TREASURER, K.SIGNING: HEAD}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -223,10 +229,45 @@ def _advance(app: Application, after: Step | None, actor, now) -> Task | None:
     return None
 
 
-def _may_act(user, task: Task) -> bool:
-    if has_role(user, *SUPERVISING):
+# --- who acts on a task (the one rule every path goes through: pages, API, levy and decree pages) --
+
+
+def task_role(task: Task) -> str:
+    """The role that works on `task`: its step kind's owner (KIND_OWNERS), else the step's role."""
+    return KIND_OWNERS.get(task.kind, task.role)
+
+
+def task_may_claim(user, task: Task) -> bool:
+    """Whether `user` holds the role that works on `task` (claiming it, or being assigned it)."""
+    return has_role(user, task_role(task))
+
+
+def task_may_act(user, task: Task) -> bool:
+    """Whether `user` may complete, return, reject or schedule `task`: a holder of its role while it is
+    unclaimed or claimed by them, or a leader standing in on a step whose kind has no owner."""
+    if task.kind not in KIND_OWNERS and has_role(user, *SUPERVISING):
         return True
-    return has_role(user, task.role) and task.assignee_id in (None, user.pk)
+    return task_may_claim(user, task) and task.assignee_id in (None, user.pk)
+
+
+def _refused(actor, task: Task) -> Forbidden:
+    owner = KIND_OWNERS.get(task.kind)
+    if owner is None or has_role(actor, owner):  # not the role's task, or a colleague's claimed one
+        return Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
+    with translation.override("id"):
+        role_id = str(ROLES[owner])
+    with translation.override("en"):
+        role_en = str(ROLES[owner])
+    return Forbidden(
+        f"Langkah '{Step.Kind(task.kind).label}' hanya dikerjakan oleh {role_id}.",
+        f"Only the {role_en.lower()} acts on a {task.kind.replace('_', ' ')} step.",
+    )
+
+
+def task_require_actor(actor, task: Task) -> None:
+    """Refuse (403) an actor who may not act on `task` (task_may_act)."""
+    if not task_may_act(actor, task):
+        raise _refused(actor, task)
 
 
 def _require_active(app: Application) -> None:
@@ -251,8 +292,7 @@ def _task_to_act_on(actor, task_id: int, version: int | None) -> tuple[Task, App
     task, app = _locked_task(task_id, version)
     _require_active(app)
     _require_task_active(task)
-    if not _may_act(actor, task):
-        raise Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
+    task_require_actor(actor, task)
     return task, app
 
 
@@ -279,8 +319,8 @@ def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> 
     now = _now(now)
     task, app = _locked_task(task_id, version)
     _require_active(app)
-    if not has_role(actor, task.role):
-        raise Forbidden("Tugas ini milik peran lain.", "This task belongs to another role.")
+    if not task_may_claim(actor, task):
+        raise _refused(actor, task)
     if task.state != Task.State.OPEN:
         who = task.assignee.get_username() if task.assignee else "-"
         raise Conflict("already_claimed", f"Tugas sudah diambil oleh {who}.", f"Already claimed by {who}.")
@@ -302,7 +342,7 @@ def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     task, app = _locked_task(task_id)
     _require_active(app)
     _require_task_active(task)
-    if assignee is None or not has_role(assignee, task.role) or not assignee.is_active:
+    if assignee is None or not task_may_claim(assignee, task) or not assignee.is_active:
         raise ServiceError(
             "invalid_assignee",
             "Petugas tersebut tidak memegang peran tugas ini.",
@@ -335,12 +375,11 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
     task, app = _locked_task(task_id, version)
     _require_active(app)
     _require_task_active(task)
+    task_require_actor(actor, task)  # first: a caller who may not act learns nothing about the task
     if task.kind != K.SURVEY:
         raise ServiceError(
             "wrong_kind", "Hanya langkah survei yang dijadwalkan.", "Only surveys are scheduled.", status=422
         )
-    if not _may_act(actor, task):
-        raise Forbidden()
     clean, errors = payloads.survey_schedule(payload, today=timezone.localtime(now).date())
     if errors:
         raise _invalid(errors)
@@ -457,6 +496,17 @@ def task_complete(
     return task
 
 
+def payment_task_open(application: Application) -> Task | None:
+    """The application's open payment step while it waits for payment, else None."""
+    if application.status != Application.Status.AWAITING_PAYMENT:
+        return None
+    return (
+        Task.objects.select_related("step")
+        .filter(application=application, kind=K.PAYMENT, state__in=Task.ACTIVE_STATES)
+        .first()
+    )
+
+
 @transaction.atomic
 def workflow_payment_received(
     *, application_id: int, payment_ref: str, amount, channel: str = "snap", actor=None, now=None
@@ -465,13 +515,11 @@ def workflow_payment_received(
     payment step completes and the application moves on. `actor` is None when the bank posted it."""
     now = _now(now)
     app = _lock(application_id)
-    task = (
-        Task.objects.select_related("step")
-        .filter(application=app, kind=K.PAYMENT, state__in=Task.ACTIVE_STATES)
-        .first()
-    )
-    if task is None or app.status != Application.Status.AWAITING_PAYMENT:
+    task = payment_task_open(app)
+    if task is None:
         raise Conflict("not_awaiting_payment", "Permohonan tidak menunggu pembayaran.", "Not awaiting payment.")
+    if actor is not None:  # an officer at the counter: the payment step's rule, as for every other path
+        task_require_actor(actor, task)
     clean = {"reference": payment_ref, "amount": str(int(amount)), "channel": channel}
     _finish(task, Task.State.DONE, actor, now, outcome="paid", payload=clean)
     audit_record(

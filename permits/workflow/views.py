@@ -207,7 +207,7 @@ def queue(request):
     if filters["role"]:
         tasks = tasks.filter(role=filters["role"])
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    officers = _officers_by_role({t.role for t in page}) if supervising else {}
+    officers = _officers_by_role({services.task_role(t) for t in page}) if supervising else {}
     now = timezone.now()
     rows = []
     for task in page:
@@ -216,8 +216,8 @@ def queue(request):
             {
                 "t": task,
                 "sla": _sla(view),
-                "can_claim": task.state == Task.State.OPEN and has_role(user, task.role),
-                "officers": officers.get(task.role, []),
+                "can_claim": task.state == Task.State.OPEN and services.task_may_claim(user, task),
+                "officers": officers.get(services.task_role(task), []),
             }
         )
     query = request.GET.copy()
@@ -271,9 +271,10 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
     app = task.application
     user = request.user
     active = task.is_active and app.status in ACTIVE
-    may_act = active and services._may_act(user, task)
+    may_act = active and services.task_may_act(user, task)
     can_work = may_act and (task.state == Task.State.CLAIMED or _supervising(user))
     view = selectors.task_view(task)
+    role = services.task_role(task)
     err = {form: error.fields} if error else {}
     val = {"complete": _complete_defaults(task, app)}
     if form:
@@ -291,9 +292,9 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "data_fields": list(app.permit_type.data_fields.all()),
         "bound_label": _bound_label(task.step),
         "sla": _sla(view),
-        "can_claim": active and task.state == Task.State.OPEN and has_role(user, task.role),
+        "can_claim": active and task.state == Task.State.OPEN and services.task_may_claim(user, task),
         "can_assign": active and _supervising(user),
-        "officers": _officers_by_role([task.role]).get(task.role, []) if active and _supervising(user) else [],
+        "officers": _officers_by_role([role]).get(role, []) if active and _supervising(user) else [],
         "can_work": can_work,
         "survey_decided_here": app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION,
         "schedule": task.payload.get("schedule"),

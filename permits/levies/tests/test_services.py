@@ -7,16 +7,19 @@ import pytest
 from django.utils import timezone
 
 from permits.catalog.models import PermitType
+from permits.conftest import make_user
 from permits.core.errors import Conflict, Forbidden, ServiceError
 from permits.core.models import AuditEvent
 from permits.levies.models import Bill, LevyAssessment, Payment
 from permits.levies.selectors import levy_estimate, levy_for_tracking
 from permits.levies.services import (
+    TELLER,
     assessment_compute,
     assessment_issue,
     bill_reissue,
     bills_expire,
     luhn_digit,
+    payment_post,
     payment_post_teller,
 )
 from permits.workflow import services as wf
@@ -171,6 +174,42 @@ def test_completing_the_payment_step_by_hand_records_a_teller_payment(officers, 
     bill.refresh_from_db()
     assert bill.state == "paid" and bill.paid_payment.channel == "teller"
     assert bill.paid_payment.recorded_by == officers["treasurer"]
+
+
+@pytest.mark.parametrize("role", ["supervisor", "head", "admin"])
+def test_attack_leader_posts_a_payment_by_the_counter_or_the_payment_step_is_refused(officers, awaiting, role):
+    """Only the treasurer (and the bank) posts a payment, whichever path: the counter form's service,
+    the payment step completed by hand, or the posting itself (payment_post, which both go through)."""
+    app, bill = awaiting()
+    leader = officers.get(role) or make_user(role)
+    task = active(app)
+    with pytest.raises(Forbidden):
+        payment_post_teller(actor=leader, bill_id=bill.pk, reference="R1", amount="1500000")
+    with pytest.raises(Forbidden):
+        wf.task_complete(actor=leader, task_id=task.pk, payload={"reference": "R1", "amount": "1500000"})
+    result = payment_post(
+        virtual_account_no=bill.virtual_account_no,
+        partner=TELLER,
+        payment_request_id="R1",
+        amount=Decimal("1500000"),
+        channel=Payment.Channel.TELLER,
+        actor=leader,
+    )
+    assert result.outcome == "forbidden" and result.error().status == 403
+    bill.refresh_from_db()
+    app.refresh_from_db()
+    assert bill.state == "open" and not Payment.objects.exists() and app.status == "awaiting_payment"
+    assert not AuditEvent.objects.filter(action="levy.payment_post").exists()
+    assert active(app).pk == task.pk
+
+
+def test_a_treasurer_posts_no_payment_on_a_payment_step_a_colleague_holds(officers, awaiting):
+    app, bill = awaiting()
+    colleague = make_user("treasurer")
+    wf.task_claim(actor=colleague, task_id=active(app).pk)
+    with pytest.raises(Forbidden):
+        payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000")
+    assert payment_post_teller(actor=colleague, bill_id=bill.pk, reference="R1", amount="1500000").outcome == "posted"
 
 
 def test_expiry_and_reissue_give_a_new_virtual_account(officers, awaiting):

@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from permits.conftest import make_user
 from permits.levies.models import Bill, LevyAssessment, Payment, StatementLine
 
 from .conftest import active, test_tariff, walk_to_levy
@@ -59,6 +60,31 @@ def test_teller_form_records_once(treasurer_client, awaiting):
     assert bill.virtual_account_no in listing
 
 
+@pytest.mark.parametrize("role", ["supervisor", "head", "admin"])
+def test_attack_leader_records_a_counter_payment_on_the_bill_page_is_refused(client, officers, awaiting, role):
+    _, bill = awaiting()
+    client.force_login(officers.get(role) or make_user(role))
+    page = client.get(f"/retribusi/tagihan/{bill.pk}/").content.decode()
+    assert "/bayar/" not in page  # no counter form to offer
+    form = {"reference": "BJB-55", "amount": "1.500.000", "paid_on": timezone.localdate().isoformat()}
+    assert client.post(f"/retribusi/tagihan/{bill.pk}/bayar/", form).status_code == 403
+    bill.refresh_from_db()
+    assert bill.state == "open" and not Payment.objects.exists()
+
+
+def test_attack_head_issues_the_skrd_from_the_levy_page_is_refused(client, officers, register):
+    app = register(now=timezone.now())
+    walk_to_levy(officers, app, now=timezone.now())
+    client.force_login(officers["head"])
+    page = client.get(f"/retribusi/penetapan/{active(app).pk}/")
+    assert page.status_code == 200 and "Terbitkan SKRD" not in page.content.decode()
+    resp = client.post(
+        f"/retribusi/penetapan/{active(app).pk}/",
+        {"rows": "1", "lines.0.description": "Retribusi", "lines.0.amount": "100000"},
+    )
+    assert resp.status_code == 403 and not LevyAssessment.objects.exists()
+
+
 def test_reissue_and_cancel_forms(treasurer_client, awaiting):
     _, bill = awaiting()
     assert treasurer_client.post(f"/retribusi/tagihan/{bill.pk}/terbitkan-ulang/", {"reason": ""}).status_code == 422
@@ -101,8 +127,6 @@ def test_dev_bank_page_exists_only_in_development(client, settings, snap_creds):
 
 def test_head_reads_bills_but_sees_no_forms_to_act_on_them(client, db):
     """The head may read the levy pages; recording, reissuing, cancelling and importing are the treasurer's."""
-    from permits.conftest import make_user
-
     client.force_login(make_user("head"))
     page = client.get("/retribusi/rekonsiliasi/")
     assert page.status_code == 200
