@@ -59,7 +59,7 @@ class VerificationPayload(Schema):
 class SurveyReportPayload(Schema):
     """Kind `survey`: the field visit's report (schedule the visit first with /schedule)."""
 
-    visit_date: date
+    visit_date: date = Field(description="the day of the visit: not after today, not before the scheduled day")
     findings: str = Field(max_length=4000)
     result: Literal["pass", "fail"]
     measurements: dict[str, str | Decimal] = Field(
@@ -192,7 +192,10 @@ class AssignIn(Schema):
 
 
 class ScheduleIn(Schema):
-    visit_date: str = Field(description="YYYY-MM-DD, today or later", examples=["2026-11-25"])
+    visit_date: str = Field(
+        description="YYYY-MM-DD, from today to the permit type's service standard (working days) from today",
+        examples=["2026-11-25"],
+    )
     note: str = Field("", description="up to 500 characters")
     version: int | None = Field(None, description=VERSION_DOC)
 

@@ -68,21 +68,39 @@ def verification(raw: dict, *, survey_decided_here: bool) -> Result:
     return clean, errors
 
 
-def survey_schedule(raw: dict, *, today: datetime.date) -> Result:
+def survey_schedule(raw: dict, *, today: datetime.date, latest: datetime.date) -> Result:
+    """The visit is set for a day from `today` to `latest` (the service standard's horizon,
+    `services.survey_visit_latest`): never in the past, never years ahead."""
     errors: dict[str, str] = {}
     visit = _date(raw, "visit_date", errors)
     if visit and datetime.date.fromisoformat(visit) < today:
         errors["visit_date"] = "Jadwal survei tidak boleh di masa lalu."
+    elif visit and datetime.date.fromisoformat(visit) > latest:
+        errors["visit_date"] = (
+            f"Jadwal survei paling lambat {latest.isoformat()} (dalam standar pelayanan jenis izin ini)."
+        )
     return {"visit_date": visit, "note": _text(raw, "note", errors, required=False, limit=500)}, errors
 
 
-def survey_report(raw: dict) -> Result:
+def survey_report(raw: dict, *, today: datetime.date, earliest: datetime.date, scheduled: bool) -> Result:
+    """The report of a visit that took place: its date is not after `today` and not before `earliest`
+    (the scheduled visit day, or the day the survey step opened when no visit was scheduled)."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
         "visit_date": _date(raw, "visit_date", errors),
         "findings": _text(raw, "findings", errors),
         "result": str(raw.get("result") or ""),
     }
+    visit = clean["visit_date"] and datetime.date.fromisoformat(clean["visit_date"])
+    if visit and visit > today:
+        errors["visit_date"] = "Tanggal kunjungan tidak boleh setelah hari ini: laporkan survei setelah kunjungan."
+    elif visit and visit < earliest:
+        errors["visit_date"] = (
+            f"Tanggal kunjungan tidak boleh sebelum jadwal survei ({earliest.isoformat()}). "
+            "Bila kunjungan dimajukan, ubah jadwalnya dahulu."
+            if scheduled
+            else f"Tanggal kunjungan tidak boleh sebelum langkah survei dimulai ({earliest.isoformat()})."
+        )
     if clean["result"] not in ("pass", "fail"):
         errors["result"] = "Hasil survei harus sesuai (pass) atau tidak sesuai (fail)."
     measurements = raw.get("measurements") or {}

@@ -305,6 +305,9 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "can_work": can_work,
         "survey_decided_here": app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION,
         "schedule": task.payload.get("schedule"),
+        "visit_latest": services.survey_visit_latest(application=app, now=timezone.now())
+        if task.kind == K.SURVEY and can_work
+        else None,
         "reasons": _reasons(app.permit_type) if can_work else [],
         "measure_rows": [str(i) for i in range(forms.MEASUREMENT_ROWS)],
         "levy_rows": [str(i) for i in range(forms.LEVY_ROWS)],
