@@ -137,7 +137,9 @@ class HandoverPayload(Schema):
 
     collected_by: str = Field(max_length=200)
     relation: Literal["holder", "representative"] = "holder"
-    id_number: str = Field(max_length=40, description="NIK or other identity number shown")
+    id_number: str = Field(
+        max_length=40, description="NIK shown: the holder's own (holder), or the representative's own (representative)"
+    )
     authorisation_letter: bool | None = Field(None, description="required (and true) for a representative")
     model_config = _example(collected_by="Siti Nur'aini", relation="holder", id_number="3271046504870002")
 

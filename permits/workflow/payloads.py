@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from permits.catalog.rules import parse_decimal
+from permits.intake.rules import clean_nik
 
 Result = tuple[dict[str, Any], dict[str, str]]
 
@@ -188,12 +189,18 @@ def signing(raw: dict) -> Result:
 
 
 def handover(raw: dict) -> Result:
+    """Who collects the decree and the NIK they show (whose NIK it must be: `decrees.services`)."""
     errors: dict[str, str] = {}
     clean = {
         "collected_by": _text(raw, "collected_by", errors, limit=200),
         "relation": str(raw.get("relation") or "holder"),
         "id_number": _text(raw, "id_number", errors, limit=40),
     }
+    if clean["id_number"]:
+        try:
+            clean["id_number"] = clean_nik(clean["id_number"])
+        except ValueError as exc:
+            errors["id_number"] = str(exc)
     if clean["relation"] not in ("holder", "representative"):
         errors["relation"] = "Pengambil harus pemegang izin (holder) atau kuasa (representative)."
     if clean["relation"] == "representative":
