@@ -43,6 +43,12 @@ def test_attack_handover_as_holder_with_another_nik_is_refused(client, officers,
     assert "NIK pengambil bukan NIK pemegang izin: SK tidak diserahkan." in page
     assert "Bukan NIK pemegang izin." in page and "Traceback" not in page
     assert not_handed_over(issued)
+    client.cookies["django_language"] = "en"  # the officer reading in English gets the refusal in English
+    res = client.post(
+        reverse("workflow:complete", args=[active(issued).pk]), {**HOLDER_HANDOVER, "id_number": OTHER_NIK}
+    )
+    assert res.status_code == 422 and "is not the permit holder&#x27;s NIK" in res.content.decode()
+    del client.cookies["django_language"]
     # through the API: the same rule, in both languages
     res = Api(client).post(
         officers["frontdesk"],
