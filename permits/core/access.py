@@ -119,7 +119,7 @@ PAGES: dict[str, Access] = {
     "notifications:whatsapp_webhook": Access(MACHINE, "WhatsApp Cloud API webhook", "X-Hub-Signature-256"),
     "notifications:failed": Access(MESSAGE_STAFF, "messages that could not be delivered"),
     "notifications:retry": Access(MESSAGE_STAFF, "send a failed message again"),
-    "notifications:inbox": Access(MESSAGE_STAFF, "what the dev channels sent", "anyone with DEBUG on"),
+    "notifications:inbox": Access(MESSAGE_STAFF, "what the dev channels sent", "staff only, DEBUG on or off"),
     # booking (online pre-registration)
     "booking:start": Access(PUBLIC, "pre-register online: choose a service"),
     "booking:form": Access(PUBLIC, "pre-registration form with uploads", "size and type checked"),

@@ -236,6 +236,7 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
     if Handover.objects.filter(decree=decree).exists():
         raise Conflict("handed_over", "Penyerahan SK ini sudah dicatat.", "The handover is already recorded.")
     relation = payload.get("relation") or Handover.Relation.HOLDER
+    handover_identity_check(application=application, relation=relation, id_number=payload["id_number"])
     handover = Handover.objects.create(
         decree=decree,
         collected_by=payload["collected_by"],
@@ -251,11 +252,42 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
         action="decree.handover",
         obj=decree,
         stream=Application.audit_stream(application.pk),
-        after={"collected_by": handover.collected_by, "relation": relation, "number": decree.number},
+        after={
+            "collected_by": handover.collected_by,
+            "relation": relation,
+            "id_number": handover.id_number,
+            "authorisation_letter": handover.authorisation_letter,
+            "number": decree.number,
+        },
         at=now,
     )
     _send_survey_invitation(application, invitation, now)
     return handover
+
+
+def handover_identity_check(*, application: Application, relation: str, id_number: str) -> None:
+    """Whose NIK the collector shows: the holder shows the holder's own NIK (the applicant registered
+    with it); a representative (with the authorisation letter, `workflow.payloads.handover`) shows
+    their own, never the holder's. Anything else is refused and the decree stays at the desk."""
+    holder_nik = application.applicant.nik
+    if relation == Handover.Relation.HOLDER and id_number != holder_nik:
+        raise ServiceError(
+            "identity_mismatch",
+            "NIK pengambil bukan NIK pemegang izin: SK tidak diserahkan.",
+            "The identity number shown is not the permit holder's NIK: the decree was not handed over.",
+            fields={
+                "id_number": "Bukan NIK pemegang izin. Bila SK diambil orang lain, pilih Kuasa dan surat kuasanya."
+            },
+            status=422,
+        )
+    if relation == Handover.Relation.REPRESENTATIVE and id_number == holder_nik:
+        raise ServiceError(
+            "identity_not_own",
+            "Kuasa mencatat NIK-nya sendiri, bukan NIK pemegang izin: SK tidak diserahkan.",
+            "A representative records their own identity number, not the holder's: the decree was not handed over.",
+            fields={"id_number": "Isi NIK kuasa yang mengambil, sesuai KTP-nya."},
+            status=422,
+        )
 
 
 def _send_survey_invitation(application: Application, invitation: SurveyInvitation, now) -> None:

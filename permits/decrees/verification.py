@@ -1,14 +1,16 @@
 """Checking an uploaded PDF against an issued decree: the exact file (SHA-256 of the stored one) and the
-office's electronic signature (pyHanko: intact, trusted, nothing appended, by an office certificate).
+office's electronic signature (pyHanko: intact, trusted, nothing appended, by an office certificate), and
+whether that decree is still in force: a genuine copy of a revoked or expired decree says so in its verdict.
 
 Reads only; the answer names no officer and reveals nothing the verification page does not show.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 
 from .models import Decree
-from .selectors import decree_by_sha256, office_fingerprints
+from .selectors import decree_by_sha256, office_fingerprints, today
 from .signing import SignatureCheck, check_pdf
 
 AUTHENTIC = "authentic"  # the very file issued, signature valid
@@ -45,29 +47,58 @@ MESSAGES = {
 }
 
 
+# The very file of a decree no longer in force: genuine, and not valid; said before anything else.
+NOT_IN_FORCE = {
+    Decree.Status.REVOKED: (
+        "ASLI TETAPI DICABUT: berkas ini sama persis dengan SK yang diterbitkan, tetapi SK ini telah dicabut "
+        "dan tidak berlaku lagi.",
+        "GENUINE BUT REVOKED: this file is exactly the decree issued, but the decree has been revoked and is "
+        "no longer in force.",
+    ),
+    Decree.Status.EXPIRED: (
+        "ASLI TETAPI MASA BERLAKU HABIS: berkas ini sama persis dengan SK yang diterbitkan, tetapi masa "
+        "berlakunya telah habis.",
+        "GENUINE BUT EXPIRED: this file is exactly the decree issued, but its period of validity has ended.",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class UploadCheck:
-    verdict: str
+    verdict: str  # about the file
     sha256: str
     hash_match: bool
     signature: SignatureCheck
     office_signed: bool
+    decree_status: str = Decree.Status.VALID  # about the decree, on the day of the check
+
+    @property
+    def in_force(self) -> bool:
+        return self.decree_status == Decree.Status.VALID
 
     @property
     def ok(self) -> bool:
-        return self.verdict == AUTHENTIC
+        """The green answer: the very file, validly signed, of a decree in force."""
+        return self.verdict == AUTHENTIC and self.in_force
+
+    @property
+    def _texts(self) -> tuple[str, str]:
+        if self.hash_match and not self.in_force:
+            return NOT_IN_FORCE[self.decree_status]
+        return MESSAGES[self.verdict]
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.verdict][0]
+        return self._texts[0]
 
     @property
     def message_en(self) -> str:
-        return MESSAGES[self.verdict][1]
+        return self._texts[1]
 
 
-def check_upload(decree: Decree, data: bytes) -> UploadCheck:
-    """Is `data` the decree issued as `decree`? Both the hash and the signature must agree."""
+def check_upload(decree: Decree, data: bytes, *, on: datetime.date | None = None) -> UploadCheck:
+    """Is `data` the decree issued as `decree`, and is that decree in force on `on` (today)? Both the hash
+    and the signature must agree for the file; a revoked or expired decree is never answered "authentic" alone."""
     digest = hashlib.sha256(data).hexdigest()
     signature = check_pdf(data)
     office_signed = bool(signature.signer_fingerprint) and signature.signer_fingerprint in office_fingerprints()
@@ -84,5 +115,10 @@ def check_upload(decree: Decree, data: bytes) -> UploadCheck:
     else:
         verdict = UNSIGNED
     return UploadCheck(
-        verdict=verdict, sha256=digest, hash_match=hash_match, signature=signature, office_signed=office_signed
+        verdict=verdict,
+        sha256=digest,
+        hash_match=hash_match,
+        signature=signature,
+        office_signed=office_signed,
+        decree_status=decree.status_on(on or today()),
     )

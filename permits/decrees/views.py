@@ -252,7 +252,7 @@ def verify(request, token: str):
         return _verify_page(request, decree, error=_("Berkas bukan PDF."), status=422)
     data = head + upload.read()
     check = verification.check_upload(decree, data)
-    log.info("decree %s checked: %s", decree.pk, check.verdict)
+    log.info("decree %s checked: %s (%s)", decree.pk, check.verdict, check.decree_status)
     return _verify_page(request, decree, check=check)
 
 

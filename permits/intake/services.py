@@ -15,13 +15,13 @@ from permits.catalog.rules import validate_object_data
 from permits.core.audit import audit_record
 from permits.core.calendar import due_after
 from permits.core.errors import ServiceError
+from permits.core.identity import clean_nib, clean_nik, clean_phone
 from permits.core.roles import ADMIN, FRONTDESK, has_role
 from permits.core.sequences import sequence_next
 from permits.core.uploads import CONTENT_TYPES, check_upload
 
 from .models import Applicant, Application, IncompleteAttempt, ReceivedDocument
 from .pins import pin_generate, pin_hash
-from .rules import clean_nib, clean_nik, clean_phone
 
 
 @dataclass

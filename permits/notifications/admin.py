@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from permits.core.admin import ReadOnlyAdminMixin
-from permits.intake.rules import clean_phone
+from permits.core.identity import clean_phone
 
 from .models import DeliveryAttempt, DeliveryReport, Message, MessageTemplate, OfficerProfile, OptOut
 from .rendering import PLACEHOLDERS, sms_errors, text_errors

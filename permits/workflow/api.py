@@ -59,7 +59,7 @@ class VerificationPayload(Schema):
 class SurveyReportPayload(Schema):
     """Kind `survey`: the field visit's report (schedule the visit first with /schedule)."""
 
-    visit_date: date
+    visit_date: date = Field(description="the day of the visit: not after today, not before the scheduled day")
     findings: str = Field(max_length=4000)
     result: Literal["pass", "fail"]
     measurements: dict[str, str | Decimal] = Field(
@@ -137,7 +137,9 @@ class HandoverPayload(Schema):
 
     collected_by: str = Field(max_length=200)
     relation: Literal["holder", "representative"] = "holder"
-    id_number: str = Field(max_length=40, description="NIK or other identity number shown")
+    id_number: str = Field(
+        max_length=40, description="NIK shown: the holder's own (holder), or the representative's own (representative)"
+    )
     authorisation_letter: bool | None = Field(None, description="required (and true) for a representative")
     model_config = _example(collected_by="Siti Nur'aini", relation="holder", id_number="3271046504870002")
 
@@ -192,7 +194,10 @@ class AssignIn(Schema):
 
 
 class ScheduleIn(Schema):
-    visit_date: str = Field(description="YYYY-MM-DD, today or later", examples=["2026-11-25"])
+    visit_date: str = Field(
+        description="YYYY-MM-DD, from today to the permit type's service standard (working days) from today",
+        examples=["2026-11-25"],
+    )
     note: str = Field("", description="up to 500 characters")
     version: int | None = Field(None, description=VERSION_DOC)
 

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from permits.catalog.rules import parse_decimal
+from permits.core.identity import clean_nik
 
 Result = tuple[dict[str, Any], dict[str, str]]
 
@@ -68,21 +69,39 @@ def verification(raw: dict, *, survey_decided_here: bool) -> Result:
     return clean, errors
 
 
-def survey_schedule(raw: dict, *, today: datetime.date) -> Result:
+def survey_schedule(raw: dict, *, today: datetime.date, latest: datetime.date) -> Result:
+    """The visit is set for a day from `today` to `latest` (the service standard's horizon,
+    `services.survey_visit_latest`): never in the past, never years ahead."""
     errors: dict[str, str] = {}
     visit = _date(raw, "visit_date", errors)
     if visit and datetime.date.fromisoformat(visit) < today:
         errors["visit_date"] = "Jadwal survei tidak boleh di masa lalu."
+    elif visit and datetime.date.fromisoformat(visit) > latest:
+        errors["visit_date"] = (
+            f"Jadwal survei paling lambat {latest.isoformat()} (dalam standar pelayanan jenis izin ini)."
+        )
     return {"visit_date": visit, "note": _text(raw, "note", errors, required=False, limit=500)}, errors
 
 
-def survey_report(raw: dict) -> Result:
+def survey_report(raw: dict, *, today: datetime.date, earliest: datetime.date, scheduled: bool) -> Result:
+    """The report of a visit that took place: its date is not after `today` and not before `earliest`
+    (the scheduled visit day, or the day the survey step opened when no visit was scheduled)."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
         "visit_date": _date(raw, "visit_date", errors),
         "findings": _text(raw, "findings", errors),
         "result": str(raw.get("result") or ""),
     }
+    visit = clean["visit_date"] and datetime.date.fromisoformat(clean["visit_date"])
+    if visit and visit > today:
+        errors["visit_date"] = "Tanggal kunjungan tidak boleh setelah hari ini: laporkan survei setelah kunjungan."
+    elif visit and visit < earliest:
+        errors["visit_date"] = (
+            f"Tanggal kunjungan tidak boleh sebelum jadwal survei ({earliest.isoformat()}). "
+            "Bila kunjungan dimajukan, ubah jadwalnya dahulu."
+            if scheduled
+            else f"Tanggal kunjungan tidak boleh sebelum langkah survei dimulai ({earliest.isoformat()})."
+        )
     if clean["result"] not in ("pass", "fail"):
         errors["result"] = "Hasil survei harus sesuai (pass) atau tidak sesuai (fail)."
     measurements = raw.get("measurements") or {}
@@ -170,12 +189,18 @@ def signing(raw: dict) -> Result:
 
 
 def handover(raw: dict) -> Result:
+    """Who collects the decree and the NIK they show (whose NIK it must be: `decrees.services`)."""
     errors: dict[str, str] = {}
     clean = {
         "collected_by": _text(raw, "collected_by", errors, limit=200),
         "relation": str(raw.get("relation") or "holder"),
         "id_number": _text(raw, "id_number", errors, limit=40),
     }
+    if clean["id_number"]:
+        try:
+            clean["id_number"] = clean_nik(clean["id_number"])
+        except ValueError as exc:
+            errors["id_number"] = str(exc)
     if clean["relation"] not in ("holder", "representative"):
         errors["relation"] = "Pengambil harus pemegang izin (holder) atau kuasa (representative)."
     if clean["relation"] == "representative":

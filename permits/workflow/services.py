@@ -368,6 +368,27 @@ def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     return task
 
 
+def _local_day(at: datetime.datetime) -> datetime.date:
+    return at.astimezone(office_calendar().tz).date()
+
+
+def survey_visit_latest(*, application: Application, now: datetime.datetime) -> datetime.date:
+    """The last day a field visit may be set for: the permit type's service standard, in working days
+    of the office calendar, counted from now. Not the promised completion date: an overdue file still
+    needs its visit, and the standard from today is the most any visit may still take."""
+    cal = office_calendar()
+    return cal.add_working_days(now, application.permit_type.service_standard_days).astimezone(cal.tz).date()
+
+
+def _survey_report_bounds(task: Task) -> tuple[datetime.date, bool]:
+    """(earliest visit day of a report, whether a visit was scheduled): the scheduled day, else the day
+    the survey step opened."""
+    visit = (task.payload.get("schedule") or {}).get("visit_date")
+    if visit:
+        return datetime.date.fromisoformat(visit), True
+    return _local_day(task.started_at), False
+
+
 @transaction.atomic
 def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | None = None, now=None) -> Task:
     """Set the field visit date (the applicant is told); the report comes with completion."""
@@ -380,7 +401,9 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
         raise ServiceError(
             "wrong_kind", "Hanya langkah survei yang dijadwalkan.", "Only surveys are scheduled.", status=422
         )
-    clean, errors = payloads.survey_schedule(payload, today=timezone.localtime(now).date())
+    clean, errors = payloads.survey_schedule(
+        payload, today=_local_day(now), latest=survey_visit_latest(application=app, now=now)
+    )
     if errors:
         raise _invalid(errors)
     clean["surveyor"] = actor.get_username()
@@ -406,7 +429,8 @@ def _validate_completion(task: Task, app: Application, payload: dict, now=None) 
         clean, errors = payloads.verification(payload, survey_decided_here=decided_here)
         return clean, errors, "valid"
     if kind == K.SURVEY:
-        clean, errors = payloads.survey_report(payload)
+        earliest, scheduled = _survey_report_bounds(task)
+        clean, errors = payloads.survey_report(payload, today=_local_day(now), earliest=earliest, scheduled=scheduled)
         return clean, errors, clean.get("result", "")
     if kind == K.DATA_ENTRY:
         data, data_errors = validate_object_data(list(app.permit_type.data_fields.all()), payload.get("data") or {})

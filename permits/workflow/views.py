@@ -298,6 +298,9 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "can_work": can_work,
         "survey_decided_here": app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION,
         "schedule": task.payload.get("schedule"),
+        "visit_latest": services.survey_visit_latest(application=app, now=timezone.now())
+        if task.kind == K.SURVEY and can_work
+        else None,
         "reasons": rejection_reasons_for(app.permit_type_id) if can_work else [],
         "measure_rows": [str(i) for i in range(forms.MEASUREMENT_ROWS)],
         "levy_rows": [str(i) for i in range(forms.LEVY_ROWS)],
@@ -454,6 +457,19 @@ def _names(task: Task) -> dict[str, str]:
 # --- the application page (rendered for intake:application) --------------------------------------
 
 
+def _handover_detail(after: dict) -> str:
+    """Who collected the decree, as the audit recorded it (older events lack the identity)."""
+    if after.get("relation") == "representative":
+        text = _("diambil kuasa %(who)s") % {"who": after["collected_by"]}
+        if after.get("authorisation_letter"):
+            text += ", " + _("surat kuasa diperlihatkan")
+    else:
+        text = _("diambil pemegang izin %(who)s") % {"who": after["collected_by"]}
+    if after.get("id_number"):
+        text += ", " + _("NIK %(nik)s") % {"nik": after["id_number"]}
+    return text
+
+
 def _event_row(event, steps: dict[str, str], day: timedelta) -> dict:
     before, after = event.before or {}, event.after or {}
     details = []
@@ -470,6 +486,8 @@ def _event_row(event, steps: dict[str, str], day: timedelta) -> dict:
         details.append(_("batas %(due)s") % {"due": due.strftime("%d/%m/%Y %H:%M")})
     if event.action == "survey.schedule" and after.get("visit_date"):
         details.append(_("kunjungan %(date)s") % {"date": after["visit_date"]})
+    if event.action == "decree.handover" and after.get("collected_by"):
+        details.append(_handover_detail(after))
     if after.get("reason_text"):
         details.append(after["reason_text"])
     if after.get("items"):

@@ -2,11 +2,14 @@
 
 import pytest
 
+from permits.conftest import VALID_APPLICANT
 from permits.workflow import services as wf
 from permits.workflow.models import Task
 from permits.workflow.tests.conftest import MONDAY, officers, register  # noqa: F401  (fixtures)
 
-__all__ = ["MONDAY", "complete", "active"]
+__all__ = ["MONDAY", "HOLDER_HANDOVER", "complete", "active"]
+# The holder collects the decree, showing the NIK the application was registered with.
+HOLDER_HANDOVER = {"collected_by": VALID_APPLICANT["name"], "relation": "holder", "id_number": VALID_APPLICANT["nik"]}
 
 
 def active(app) -> Task:

@@ -18,7 +18,7 @@ from permits.decrees import services, signing
 from permits.decrees.models import Decree, Handover, SurveyInvitation
 from permits.workflow import services as wf
 
-from .conftest import active, complete
+from .conftest import HOLDER_HANDOVER, active, complete
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,7 @@ def test_handover_is_recorded_and_invites_to_the_survey(issued, officers):
         {
             "collected_by": "Budi",
             "relation": "representative",
-            "id_number": "3271000000000001",
+            "id_number": "3271010101900001",
             "authorisation_letter": "true",
         },
     )
@@ -167,7 +167,7 @@ def test_handover_is_recorded_and_invites_to_the_survey(issued, officers):
     handover = Handover.objects.get(decree__application=issued)
     assert issued.status == "collected"
     assert (handover.collected_by, handover.relation, handover.authorisation_letter) == ("Budi", "representative", True)
-    assert handover.by == officers["frontdesk"] and handover.id_number == "3271000000000001"
+    assert handover.by == officers["frontdesk"] and handover.id_number == "3271010101900001"
     assert SurveyInvitation.objects.filter(application=issued).exists()
     assert AuditEvent.objects.filter(action="decree.handover", stream=f"intake.application:{issued.pk}").exists()
 
@@ -176,7 +176,7 @@ def test_a_revoked_decree_cannot_be_handed_over(issued, officers):
     decree = Decree.objects.get(application=issued)
     services.decree_revoke(actor=officers["head"], decree_id=decree.pk, reason="Data objek tidak benar")
     with pytest.raises(Conflict):
-        complete(officers, issued, "frontdesk", {"collected_by": "Siti", "relation": "holder", "id_number": "1"})
+        complete(officers, issued, "frontdesk", HOLDER_HANDOVER)
     issued.refresh_from_db()
     assert issued.status == "decree_issued" and not Handover.objects.exists()
 

@@ -12,7 +12,7 @@ from permits.core.models import AuditEvent
 from permits.decrees import selectors, services
 from permits.decrees.models import SurveyInvitation, SurveyResponse
 
-from .conftest import complete
+from .conftest import HOLDER_HANDOVER, complete
 from .test_ikm import WORKED
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ ALL_THREE = {f"u{i}": "3" for i in range(1, 10)}
 
 @pytest.fixture
 def collected(officers, issued):
-    complete(officers, issued, "frontdesk", {"collected_by": "Siti", "relation": "holder", "id_number": "3271"})
+    complete(officers, issued, "frontdesk", HOLDER_HANDOVER)
     return issued
 
 
@@ -106,7 +106,7 @@ def test_decree_for_tracking(issued, officers):
     assert view["status"] == "valid" and view["download_allowed"] is True
     assert view["download_url"] == f"/lacak/{issued.registration_number}/sk.pdf"
     assert view["verify_url"].endswith("/verify/" + issued.decree.token)
-    complete(officers, issued, "frontdesk", {"collected_by": "Siti", "relation": "holder", "id_number": "3271"})
+    complete(officers, issued, "frontdesk", HOLDER_HANDOVER)
     view = selectors.decree_for_tracking(issued)
     assert view["survey_url"].endswith(f"/survei/{token_of(issued)}/")
     services.survey_submit(token=token_of(issued), answers=ALL_THREE)
@@ -123,7 +123,7 @@ def test_ikm_summary_over_a_period_and_per_permit_type(officers, approved):
     base = datetime.datetime(2026, 12, 1, 3, 0, tzinfo=datetime.UTC)
     for app, answers in zip(apps, WORKED, strict=True):
         complete(officers, app, "head")
-        complete(officers, app, "frontdesk", {"collected_by": "X", "relation": "holder", "id_number": "1"})
+        complete(officers, app, "frontdesk", HOLDER_HANDOVER)
         services.survey_submit(
             token=token_of(app), answers={f"u{i + 1}": str(v) for i, v in enumerate(answers)}, now=base
         )

@@ -155,6 +155,37 @@ def test_upload_of_the_issued_file_is_authentic(client, issued):
     assert "ASLI" in text and "Sidik SHA-256 cocok" in text and "TIDAK ASLI" not in text
 
 
+def _result_box(html: str) -> str:
+    """The opening tag of the upload check's answer box (its class is its colour)."""
+    return re.search(r'<div class="[^"]*" role="status" id="v-result">', html).group(0)
+
+
+def test_attack_upload_of_a_revoked_decree_is_not_answered_genuine_alone(client, officers, issued):
+    """Issue 16 item 8: the revoked decree's own file got the green "ASLI" box under the red DICABUT status."""
+    decree = Decree.objects.get(application=issued)
+    services.decree_revoke(actor=officers["head"], decree_id=decree.pk, reason="Bangunan tidak sesuai izin")
+    text = upload(client, decree, stored(decree)).content.decode()
+    assert "ASLI TETAPI DICABUT" in text and "tidak berlaku lagi" in text
+    assert 'class="errors"' in _result_box(text) and 'class="notice"' not in _result_box(text)
+    assert "ASLI: berkas ini sama persis" not in text and "Sidik SHA-256 cocok" in text
+    client.cookies["django_language"] = "en"
+    english = upload(client, decree, stored(decree)).content.decode()
+    assert "GENUINE BUT REVOKED" in english and "AUTHENTIC:" not in english
+
+
+def test_upload_of_an_expired_decree_says_genuine_but_expired(client, issued):
+    decree = Decree.objects.get(application=issued)
+    Decree.objects.filter(pk=decree.pk).update(valid_until=datetime.date(2020, 1, 1))
+    text = upload(client, decree, stored(decree)).content.decode()
+    assert "ASLI TETAPI MASA BERLAKU HABIS" in text and 'class="errors"' in _result_box(text)
+
+
+def test_upload_of_the_issued_file_of_a_decree_in_force_gets_the_green_box(client, issued):
+    decree = Decree.objects.get(application=issued)
+    text = upload(client, decree, stored(decree)).content.decode()
+    assert "ASLI: berkas ini sama persis" in text and 'class="notice"' in _result_box(text)
+
+
 def test_upload_of_a_tampered_copy_fails_clearly(client, issued):
     decree = Decree.objects.get(application=issued)
     data = bytearray(stored(decree))

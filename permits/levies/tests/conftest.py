@@ -101,11 +101,12 @@ def finish(officers, app, role, payload=None, now=MONDAY):
 def walk_to_levy(officers, app, *, luas="120", now=MONDAY):
     """Verification (survey needed), survey measuring `luas`, data entry, technical review."""
     finish(officers, app, "verifier", {"documents_valid": True, "survey_required": True}, now)
+    visit = now.astimezone(JKT).date().isoformat()  # visited and reported the same day
     finish(
         officers,
         app,
         "surveyor",
-        {"visit_date": "2026-11-23", "findings": "Sesuai", "result": "pass", "measurements": {"luas": luas}},
+        {"visit_date": visit, "findings": "Sesuai", "result": "pass", "measurements": {"luas": luas}},
         now,
     )
     finish(officers, app, "data_entry", {"data": {"luas": "120", "lantai": 2, "fungsi": "Hunian"}}, now)

@@ -21,10 +21,10 @@ def active(app) -> Task:
     return Task.objects.get(application=app, state__in=Task.ACTIVE_STATES)
 
 
-def complete(officers, app, role, payload=None):
+def complete(officers, app, role, payload=None, now=MONDAY):
     task = active(app)
-    wf.task_claim(actor=officers[role], task_id=task.pk, now=MONDAY)
-    return wf.task_complete(actor=officers[role], task_id=task.pk, payload=payload or {}, now=MONDAY)
+    wf.task_claim(actor=officers[role], task_id=task.pk, now=now)
+    return wf.task_complete(actor=officers[role], task_id=task.pk, payload=payload or {}, now=now)
 
 
 def templates(app) -> list[str]:
@@ -39,19 +39,19 @@ def test_a_walk_through_the_procedure_tells_the_applicant_each_thing_once(office
     wf.task_schedule_survey(
         actor=officers["surveyor"], task_id=survey.pk, payload={"visit_date": visit.isoformat()}, now=MONDAY
     )
+    after_visit = MONDAY + timedelta(days=2, hours=5)  # a visit is reported once it took place
     wf.task_complete(
         actor=officers["surveyor"],
         task_id=survey.pk,
         payload={"visit_date": visit.isoformat(), "findings": "Sesuai", "result": "pass"},
-        now=MONDAY,
+        now=after_visit,
     )
-    complete(officers, app, "data_entry", {"data": {"luas": "120", "lantai": "2", "fungsi": "Hunian"}})
-    complete(officers, app, "technical", {"recommendation": "approve", "reasons": "Memenuhi syarat"})
-    complete(officers, app, "supervisor", {"decision": "approve"})
-    complete(officers, app, "head", {})
-    complete(
-        officers, app, "frontdesk", {"collected_by": "Siti", "relation": "holder", "id_number": "3271046504870002"}
-    )
+    complete(officers, app, "data_entry", {"data": {"luas": "120", "lantai": "2", "fungsi": "Hunian"}}, after_visit)
+    complete(officers, app, "technical", {"recommendation": "approve", "reasons": "Memenuhi syarat"}, after_visit)
+    complete(officers, app, "supervisor", {"decision": "approve"}, after_visit)
+    complete(officers, app, "head", {}, after_visit)
+    handover = {"collected_by": "Siti", "relation": "holder", "id_number": "3271046504870002"}
+    complete(officers, app, "frontdesk", handover, after_visit)
     app.refresh_from_db()
     assert app.status == "collected"
     assert templates(app) == ["registration_receipt", "survey_scheduled", "decree_ready", "survey_invitation"]

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from permits.conftest import make_user
+from permits.core import access
 from permits.notifications.channels.kannel import dlr_token
 from permits.notifications.models import DeliveryReport, Message
 from permits.notifications.selectors import application_messages
@@ -111,19 +112,30 @@ def test_failed_list_is_for_staff_and_offers_a_retry(client, app, officers):
     assert Message.objects.get(pk=msg.pk).status in (S.QUEUED, S.DELIVERED)
 
 
-def test_dev_inbox_shows_what_each_recipient_would_receive_in_debug_or_to_staff(client, app, settings, officers):
+def test_dev_inbox_shows_staff_what_each_recipient_would_receive(client, app, settings, officers):
     msg = application_messages(app)[0]
-    settings.DEBUG = False
-    assert client.get("/dev/inbox/").status_code == 302  # to the login page
-    client.force_login(make_user("surveyor"))
-    assert client.get("/dev/inbox/").status_code == 403
     client.force_login(officers["supervisor"])
     page = client.get("/dev/inbox/", {"q": "0812111"})
     assert page.status_code == 200 and msg.text.encode() in page.content
     assert msg.text.encode() not in client.get("/dev/inbox/", {"q": "nobody@example.id"}).content
     settings.DEBUG = True
-    client.logout()
-    assert client.get("/dev/inbox/").status_code == 200
+    assert msg.text.encode() in client.get("/dev/inbox/").content
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["debug-on", "debug-off"])
+def test_attack_dev_inbox_is_not_shown_to_anonymous_visitors_or_non_staff(client, app, settings, officers, debug):
+    """Issue 16 item 7: with DEBUG on, anyone read every applicant's name, phone and virtual account here."""
+    settings.DEBUG = debug
+    msg = application_messages(app)[0]
+    res = client.get("/dev/inbox/")
+    assert res.status_code == 302 and res.url.startswith(reverse("login")), res.status_code
+    assert msg.text.encode() not in res.content
+    entry = access.PAGES["notifications:inbox"]
+    for role in ("surveyor", "verifier", "treasurer"):
+        assert not entry.allows(role)  # the table says: not theirs
+        client.force_login(make_user(role))
+        res = client.get("/dev/inbox/")
+        assert res.status_code == 403 and msg.text.encode() not in res.content
 
 
 def test_application_snippet_lists_messages_with_status_and_failure_reason(app):

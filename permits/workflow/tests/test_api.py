@@ -115,8 +115,9 @@ def detail(api, officers, number) -> dict:
     return res.json()
 
 
+EXAMPLE_VISIT = datetime.date(2026, 11, 25)  # the documented example's visit day
 SURVEY_REPORT = {
-    "visit_date": "2026-11-25",
+    "visit_date": EXAMPLE_VISIT.isoformat(),
     "findings": "Bangunan sesuai gambar rencana",
     "result": "pass",
     "measurements": {"luas": "121,5"},
@@ -131,11 +132,11 @@ def walk_to_the_end(api, officers, number, *, survey: bool) -> None:
         surveyor = officers["surveyor"]
         item = queued(api, surveyor, number)
         assert item["kind"] == "survey"
-        visit = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+        visit = timezone.localdate().isoformat()  # a report is for a visit that took place: today at the latest
         res = api.post(surveyor, f"/tasks/{item['id']}/schedule", {"visit_date": visit, "note": "Pagi"})
         assert res.status_code == 200, res.content
         assert res.json()["state"] == "claimed" and res.json()["assignee"] == surveyor.username
-        res = api.post(surveyor, f"/tasks/{item['id']}/complete", {"payload": SURVEY_REPORT})
+        res = api.post(surveyor, f"/tasks/{item['id']}/complete", {"payload": {**SURVEY_REPORT, "visit_date": visit}})
         assert res.status_code == 200, res.content
         assert res.json()["state"] == "done"
     work(api, officers, number, "data_entry", {"data": {"luas": "121.5", "lantai": 2, "fungsi": "Hunian"}})
@@ -381,7 +382,7 @@ def test_each_documented_payload_example_passes_the_engines_validation(permit_ty
     today = timezone.localdate()
     check = {
         "verification": lambda p: payloads.verification(p, survey_decided_here=True),
-        "survey": payloads.survey_report,
+        "survey": lambda p: payloads.survey_report(p, today=EXAMPLE_VISIT, earliest=EXAMPLE_VISIT, scheduled=True),
         "data_entry": lambda p: validate_object_data(
             list(DataField.objects.filter(permit_type=permit_type)), p["data"]
         ),
@@ -397,7 +398,7 @@ def test_each_documented_payload_example_passes_the_engines_validation(permit_ty
         (example,) = schema.model_json_schema()["examples"]
         _clean, errors = check[kind](example)
         assert errors == {}, (kind, errors)
-    assert payloads.survey_schedule({"visit_date": today.isoformat()}, today=today)[1] == {}
+    assert payloads.survey_schedule({"visit_date": today.isoformat()}, today=today, latest=today)[1] == {}
 
 
 # --- bounded input (docs/SECURITY.md, "Oversized and absurd input") -------------------------------

@@ -55,7 +55,7 @@ def walk_to_payment(officers, app, survey=True):
         wf.task_complete(
             actor=officers["surveyor"],
             task_id=task.pk,
-            now=MONDAY,
+            now=MONDAY + timedelta(days=2, hours=5),  # reported on the visit's day, after the visit
             payload={
                 "visit_date": "2026-11-25",
                 "findings": "Sesuai gambar",

@@ -139,7 +139,7 @@ def test_survey_is_scheduled_then_reported(client, officers, register):
     app = register(now=timezone.now())
     finish(officers, app, "verifier", {"documents_valid": True, "survey_required": True})
     task = active(app)
-    visit = (timezone.localdate() + timedelta(days=1)).isoformat()
+    visit = timezone.localdate().isoformat()  # visited today, reported today
     client.force_login(officers["surveyor"])
     res = client.post(f"/kerja/tugas/{task.pk}/jadwal-survei/", {"visit_date": visit, "note": "Pagi"})
     assert res.status_code == 302

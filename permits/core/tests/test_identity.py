@@ -1,6 +1,6 @@
 import pytest
 
-from permits.intake.rules import clean_nib, clean_nik, clean_phone
+from permits.core.identity import clean_nib, clean_nik, clean_phone
 
 
 @pytest.mark.parametrize(
