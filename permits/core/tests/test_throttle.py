@@ -7,11 +7,11 @@ from permits.core.models import ThrottleCounter
 from permits.core.throttle import attempt_failed, attempt_reserve, attempt_succeeded, quota_take
 
 from .throttling import (
-    REDIS_CACHES,
     REDIS_TEST_URL,
-    flush_redis,
+    forget_redis,
     in_parallel,
     needs_postgres,
+    redis_caches,
     redis_reachable,
 )
 
@@ -136,15 +136,14 @@ def test_attack_sixty_parallel_reservations_in_redis_allow_at_most_five(settings
     """The same race on the Redis store alone (no database involved), so it runs without PostgreSQL."""
     if not redis_reachable():
         pytest.skip(f"no Redis at {REDIS_TEST_URL}")
-    flush_redis()
-    settings.CACHES = REDIS_CACHES
+    settings.CACHES = redis_caches()
     try:
         attempts = in_parallel(60, lambda i: reserve(ip=f"198.51.100.{i}"))
         assert sum(a.allowed for a in attempts) == 5
         one_address = in_parallel(60, lambda i: reserve(key=f"number{i}", ip="203.0.113.9"))
         assert sum(a.allowed for a in one_address) == 20
     finally:
-        flush_redis()
+        forget_redis(settings.CACHES)
 
 
 @pytest.mark.django_db

@@ -3,13 +3,20 @@ counting how often the guarded secret is really compared."""
 
 import os
 import threading
+import uuid
 from collections.abc import Callable
 
 import pytest
 from django.db import connection
 
 REDIS_TEST_URL = os.environ.get("THROTTLE_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
-REDIS_CACHES = {"default": {"BACKEND": "permits.core.cache.RedisCache", "LOCATION": REDIS_TEST_URL}}
+
+
+def redis_caches() -> dict:
+    """The Redis cache under a key prefix of its own: test runs that share one Redis (CI beside a developer's
+    run) never read or clear each other's counters."""
+    prefix = f"throttle-test-{uuid.uuid4().hex}"
+    return {"default": {"BACKEND": "permits.core.cache.RedisCache", "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": prefix}}
 
 
 def redis_reachable() -> bool:
@@ -21,10 +28,13 @@ def redis_reachable() -> bool:
         return False
 
 
-def flush_redis() -> None:
+def forget_redis(caches_setting: dict) -> None:
+    """Remove every key written under the prefix of `caches_setting` (from redis_caches)."""
     import redis
 
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in client.scan_iter(f"{caches_setting['default']['KEY_PREFIX']}:*", count=1000):
+        client.delete(key)
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -34,10 +44,9 @@ def counter_store_kind(request, settings):
     if request.param == "redis":
         if not redis_reachable():
             pytest.skip(f"no Redis at {REDIS_TEST_URL}")
-        flush_redis()
-        settings.CACHES = REDIS_CACHES
+        settings.CACHES = redis_caches()
         yield "redis"
-        flush_redis()
+        forget_redis(settings.CACHES)
     else:
         yield "database"
 
