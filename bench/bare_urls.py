@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from config.urls import urlpatterns as product_urlpatterns
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 
 def bare_application(request, registration_number: str):

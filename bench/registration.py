@@ -123,7 +123,7 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         raise SystemExit("This benchmark is about PostgreSQL's row locks: give a postgres:// database.")
-    from permits.intake.models import Application
+    from permits.workflow.models import Application
 
     tokens = clerks(args.clerks)
     bodies = payloads()

@@ -374,7 +374,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from permits.intake.models import Application
+    from permits.workflow.models import Application
 
     rng = random.Random(args.seed)
     mean_requests = sum(MIX[k] * REQUESTS_PER_OP[k] for k in MIX)

@@ -158,11 +158,10 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from permits.intake.models import Application
     from permits.monitoring.models import Alert
     from permits.monitoring.services import monitored_tasks
     from permits.notifications.models import Message
-    from permits.workflow.models import Task
+    from permits.workflow.models import Application, Task
 
     queue = redis.Redis.from_url(args.redis)
     queue.flushdb()

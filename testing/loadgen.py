@@ -60,12 +60,11 @@ from permits.decrees.drafting import valid_until as decree_valid_until
 from permits.decrees.models import Decree, Handover
 from permits.decrees.services import FILES_DIR, decree_number
 from permits.demo.applicants import DEMO_OBJECT_DATA, demo_object_data
-from permits.intake.models import Applicant, Application, ReceivedDocument
 from permits.intake.pins import pin_hash
 from permits.levies.models import Bill, LevyAssessment, LevyLine, Payment
 from permits.levies.services import luhn_digit
 from permits.notifications.models import OfficerProfile
-from permits.workflow.models import Pause, Task
+from permits.workflow.models import Applicant, Application, Pause, ReceivedDocument, Task
 
 K = Step.Kind
 LOADGEN_CERT = "0" * 64  # decrees of generated data carry no signature: a fingerprint no certificate has

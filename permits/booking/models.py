@@ -29,7 +29,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     application = models.ForeignKey(
-        "intake.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+        "workflow.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
     )
     registered_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 from permits.catalog.selectors import permit_type_get
 from permits.core.errors import ServiceError
 from permits.core.roles import ADMIN, FRONTDESK, ROLES, has_role
-from permits.intake.models import Applicant
 from permits.intake.views import _PIN_SESSION_KEY, APPLICANT_FIELDS
+from permits.workflow.models import Applicant
 
 from .selectors import bookable_permit_types, booking_document_get, booking_get
 from .services import booking_code_normalise, booking_create, booking_register

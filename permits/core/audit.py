@@ -43,6 +43,13 @@ def _jsonable(value: Any) -> Any:
     return None if value is None else json.loads(_canonical(value))
 
 
+def audit_type(model) -> str:
+    """How the audit trail names a model (or an instance's model): `app_label.modelname`, unless the model
+    declares `audit_type`, the name its events have carried since before it moved to another app (chained
+    events cannot be renamed, so the name outlives the move)."""
+    return getattr(model, "audit_type", None) or model._meta.label_lower
+
+
 def audit_record(
     *,
     actor,
@@ -60,7 +67,7 @@ def audit_record(
     The caller holds a row lock on the object it changes, so the stream's tail is stable here;
     the unique (stream, seq) constraint is the backstop if it is not.
     """
-    object_type = obj._meta.label_lower if hasattr(obj, "_meta") else str(type(obj).__name__).lower()
+    object_type = audit_type(obj) if hasattr(obj, "_meta") else str(type(obj).__name__).lower()
     object_id = str(getattr(obj, "pk", obj))
     stream = stream or f"{object_type}:{object_id}"  # see stream_prefix
     last = AuditEvent.objects.filter(stream=stream).order_by("-seq").only("seq", "hash").first()
@@ -106,7 +113,7 @@ def audit_record_many(events: list[dict], *, actor_label: str, at) -> list[Audit
             actor=None,
             actor_label=actor_label,
             action=e["action"],
-            object_type=obj._meta.label_lower,
+            object_type=audit_type(obj),
             object_id=str(obj.pk),
             stream=stream,
             seq=seq + 1,
@@ -126,7 +133,7 @@ def audit_record_many(events: list[dict], *, actor_label: str, at) -> list[Audit
 
 def stream_prefix(model) -> str:
     """The start of the default stream name of `model`'s rows: the row's own stream is this + its pk."""
-    return f"{model._meta.label_lower}:"
+    return f"{audit_type(model)}:"
 
 
 # --- verifying the chains ---------------------------------------------------------------------

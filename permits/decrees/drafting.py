@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from permits.catalog.models import DataField
-from permits.intake.models import Applicant, Application
+from permits.workflow.models import Applicant, Application
 
 MONTHS = (
     "Januari",

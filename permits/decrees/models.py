@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from permits.catalog.models import PermitType
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 PLACEHOLDER_HELP = (
     "Satu baris per bagian. 'Label: teks' dicetak sebagai dua kolom (mis. 'Menimbang: ...'); baris tanpa "

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.catalog.models import PermitType, Step
-from permits.intake.models import Application
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 from . import ikm
 from .models import ELEMENT_CODES, ELEMENTS, Decree, Handover, SurveyInvitation, SurveyResponse

@@ -26,7 +26,7 @@ from permits.core.audit import audit_record
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from permits.core.roles import HEAD, has_role
 from permits.core.sequences import sequence_next
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from . import drafting, signing
 from .models import ELEMENT_CODES, Decree, Handover, SurveyInvitation, SurveyResponse

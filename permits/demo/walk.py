@@ -25,10 +25,9 @@ from permits.core.calendar import office_calendar
 from permits.core.roles import FRONTDESK, SUPERVISOR
 from permits.core.workdays import WorkCalendar
 from permits.demo.applicants import demo_applicant, demo_object_data
-from permits.intake.models import Application
 from permits.intake.services import application_register
 from permits.workflow import services as wf
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 K = Step.Kind
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
 from permits.core.admin import ReadOnlyAdminMixin
+from permits.workflow.models import Application
 
-from .models import Application, IncompleteAttempt
+from .models import IncompleteAttempt
 
 
 @admin.register(Application)

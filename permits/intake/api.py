@@ -8,9 +8,9 @@ from ninja import Router, Schema, Status
 from permits.core.api import ErrorOut, officer_auth
 from permits.core.errors import Forbidden, NotFound
 from permits.core.roles import ROLES, has_role
-from permits.workflow.schemas import ApplicationTaskOut, RejectionOut, application_workflow_out
+from permits.workflow.schemas import ApplicationOut, application_out
+from permits.workflow.selectors import application_get
 
-from .selectors import application_get
 from .services import application_register
 
 router = Router(tags=["applications"], auth=officer_auth)
@@ -43,68 +43,6 @@ class RegisteredOut(Schema):
     registered_at: datetime
     promised_completion_date: date
     promised_completion_at: datetime
-
-
-class ApplicantOut(Schema):
-    kind: str
-    name: str
-    nik: str
-    nib: str
-    company_name: str
-    phone: str
-    email: str
-    address: str
-    channel: str
-
-
-class ApplicationOut(Schema):
-    registration_number: str
-    permit_type: str
-    permit_type_name: str
-    status: str
-    status_label: str
-    registered_at: datetime
-    promised_completion_date: date
-    promised_completion_at: datetime
-    returns_count: int
-    applicant: ApplicantOut
-    data: dict
-    documents_received: list[str]
-    tasks: list[ApplicationTaskOut]
-    current_task: ApplicationTaskOut | None
-    survey_required: bool | None
-    return_items: list[str]
-    rejection: RejectionOut | None
-    paused_seconds: int
-
-
-def application_out(app) -> dict:
-    a = app.applicant
-    return {
-        "registration_number": app.registration_number,
-        "permit_type": app.permit_type.code,
-        "permit_type_name": app.permit_type.name_id,
-        "status": app.status,
-        "status_label": app.get_status_display(),
-        "registered_at": app.registered_at,
-        "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
-        "promised_completion_at": app.promised_completion_at,
-        "returns_count": app.returns_count,
-        "applicant": {
-            "kind": a.kind,
-            "name": a.name,
-            "nik": a.nik,
-            "nib": a.nib,
-            "company_name": a.company_name,
-            "phone": a.phone,
-            "email": a.email,
-            "address": a.address,
-            "channel": a.channel,
-        },
-        "data": app.data,
-        "documents_received": [d.requirement.code for d in app.documents.select_related("requirement")],
-        **application_workflow_out(app),
-    }
 
 
 @router.post("/applications", response={201: RegisteredOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})

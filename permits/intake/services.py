@@ -19,8 +19,9 @@ from permits.core.identity import clean_nib, clean_nik, clean_phone
 from permits.core.roles import ADMIN, FRONTDESK, has_role
 from permits.core.sequences import sequence_next
 from permits.core.uploads import CONTENT_TYPES, check_upload
+from permits.workflow.models import Applicant, Application, ReceivedDocument
 
-from .models import Applicant, Application, IncompleteAttempt, ReceivedDocument
+from .models import IncompleteAttempt
 from .pins import pin_generate, pin_hash
 
 

@@ -12,9 +12,9 @@ from permits.catalog.selectors import permit_type_get, permit_type_list
 from permits.core.errors import ServiceError
 from permits.core.qr import qr_svg
 from permits.core.roles import ADMIN, FRONTDESK, ROLES, has_role
+from permits.workflow.models import Applicant
+from permits.workflow.selectors import application_get
 
-from .models import Applicant
-from .selectors import application_get
 from .services import application_register, application_reset_pin
 
 APPLICANT_FIELDS = ("kind", "name", "nik", "nib", "company_name", "phone", "email", "address", "channel")

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from permits.catalog.models import PermitType
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from . import tariffs
 

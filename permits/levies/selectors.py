@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from permits.catalog.models import PermitType, Step
 from permits.catalog.rules import parse_decimal
 from permits.core.money import rupiah
-from permits.intake.models import Application
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, TariffRule

@@ -20,9 +20,8 @@ from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from permits.core.money import rupiah
 from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
 from permits.core.sequences import sequence_next
-from permits.intake.models import Application
 from permits.workflow import payloads
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 from permits.workflow.services import KIND_OWNERS, payment_task_open, task_may_act
 
 from . import tariffs

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from permits.catalog.models import Step
 from permits.core.errors import ServiceError
-from permits.intake.models import Application
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 from .selectors import JAKARTA, local_midnight
 

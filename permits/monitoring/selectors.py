@@ -25,8 +25,7 @@ from django.utils import timezone
 from permits.catalog.models import PermitType, Step
 from permits.core.calendar import office_calendar
 from permits.core.workdays import WorkCalendar
-from permits.intake.models import Application
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 from permits.workflow.sla import due_soon_limit, humanize
 
 from . import thresholds as th

@@ -30,9 +30,8 @@ from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
-from permits.intake.models import Application
 from permits.notifications.services import notify_officer, notify_officers_many
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 from permits.workflow.sla import humanize
 
 from . import thresholds as th

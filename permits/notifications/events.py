@@ -10,7 +10,7 @@ import datetime
 from django.conf import settings
 
 from permits.core.money import rupiah
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from .services import notify_applicant
 

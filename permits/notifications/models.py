@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from permits.intake.models import Applicant, Application
+from permits.workflow.models import Applicant, Application
 
 
 def new_idempotency_key() -> str:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from .models import Message
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from permits.core.audit import audit_record
 from permits.core.errors import Conflict, Forbidden, NotFound
 from permits.core.roles import ADMIN, FRONTDESK, HEAD, SUPERVISOR, has_role
-from permits.intake.models import Applicant, Application
+from permits.workflow.models import Applicant, Application
 
 from .channels import channel_for
 from .channels.base import DELIVERED, FAILED, RETRY, SENT, Outgoing, SendResult

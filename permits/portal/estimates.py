@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from permits.core.calendar import office_calendar
 from permits.core.workdays import WorkCalendar
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 WINDOW_DAYS = 180  # completions older than this no longer describe the office
 MAX_SAMPLE = 500  # the most recent completions only: the read does not grow with history

@@ -6,8 +6,8 @@ from django.db import connection
 
 from permits.core.audit import stream_prefix
 from permits.core.models import AuditEvent
-from permits.intake.models import Application
 from permits.intake.pins import pin_matches
+from permits.workflow.models import Application
 
 # Compared against when the number is unknown, so both failures cost the same HMAC.
 _NO_SUCH_HASH = "0" * 64

@@ -22,9 +22,8 @@ from django.utils.translation import get_language
 
 from permits.catalog.models import Step
 from permits.decrees.selectors import application_survey_answered, decree_for_tracking
-from permits.intake.models import Application
 from permits.levies.selectors import levy_for_tracking
-from permits.workflow.models import Pause, Task
+from permits.workflow.models import Application, Pause, Task
 from permits.workflow.selectors import application_pauses, application_tasks
 from permits.workflow.transitions import FINAL
 

@@ -18,12 +18,10 @@ from permits.catalog.models import Step
 from permits.core.api import ErrorOut, PageIn, officer_auth
 from permits.core.errors import Forbidden, NotFound, ServiceError
 from permits.core.roles import FRONTDESK, ROLES, has_role
-from permits.intake.api import ApplicationOut, application_out
-from permits.intake.selectors import application_get
 
 from . import services
-from .schemas import TaskOut, task_out
-from .selectors import task_queue
+from .schemas import ApplicationOut, TaskOut, application_out, task_out
+from .selectors import application_get, task_queue
 
 router = Router(tags=["tasks"], auth=officer_auth)
 

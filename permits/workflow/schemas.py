@@ -1,16 +1,16 @@
 """How tasks look in the JSON API: shared by the tasks API and the application detail.
 
-Kept apart from api.py because the application detail (permits/intake/api.py) embeds these
-shapes while the workflow API answers with that detail: one module each way, no import cycle.
+The application detail (`ApplicationOut`) lives here with the task shapes it embeds: the front desk's API
+(permits/intake/api.py) and the tasks API both answer with it.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from .models import Task
 from .selectors import application_tasks, task_view
@@ -106,4 +106,66 @@ def application_workflow_out(app: Application, now: datetime | None = None) -> d
             {"code": reason.code, "text": reason.text, "note": app.rejection_note} if reason is not None else None
         ),
         "paused_seconds": app.paused_seconds,
+    }
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    nik: str
+    nib: str
+    company_name: str
+    phone: str
+    email: str
+    address: str
+    channel: str
+
+
+class ApplicationOut(Schema):
+    registration_number: str
+    permit_type: str
+    permit_type_name: str
+    status: str
+    status_label: str
+    registered_at: datetime
+    promised_completion_date: date
+    promised_completion_at: datetime
+    returns_count: int
+    applicant: ApplicantOut
+    data: dict
+    documents_received: list[str]
+    tasks: list[ApplicationTaskOut]
+    current_task: ApplicationTaskOut | None
+    survey_required: bool | None
+    return_items: list[str]
+    rejection: RejectionOut | None
+    paused_seconds: int
+
+
+def application_out(app) -> dict:
+    a = app.applicant
+    return {
+        "registration_number": app.registration_number,
+        "permit_type": app.permit_type.code,
+        "permit_type_name": app.permit_type.name_id,
+        "status": app.status,
+        "status_label": app.get_status_display(),
+        "registered_at": app.registered_at,
+        "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
+        "promised_completion_at": app.promised_completion_at,
+        "returns_count": app.returns_count,
+        "applicant": {
+            "kind": a.kind,
+            "name": a.name,
+            "nik": a.nik,
+            "nib": a.nib,
+            "company_name": a.company_name,
+            "phone": a.phone,
+            "email": a.email,
+            "address": a.address,
+            "channel": a.channel,
+        },
+        "data": app.data,
+        "documents_received": [d.requirement.code for d in app.documents.select_related("requirement")],
+        **application_workflow_out(app),
     }

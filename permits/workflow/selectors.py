@@ -9,7 +9,7 @@ from django.utils import timezone
 from permits.core.calendar import office_calendar
 from permits.core.models import AuditEvent
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, user_roles
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from .models import Pause, Task
 from .sla import humanize, sla_state, time_left
@@ -54,6 +54,15 @@ def task_queue(user, *, permit_type: str = "", state: str = "", scope: str = "")
     if state in (Task.State.OPEN, Task.State.CLAIMED):
         qs = qs.filter(state=state)
     return qs.order_by("due_at", "id")
+
+
+def application_queryset() -> QuerySet[Application]:
+    return Application.objects.select_related("permit_type", "applicant", "registered_by")
+
+
+def application_get(registration_number: str) -> Application | None:
+    """An application by its registration number, for officers (None when there is none)."""
+    return application_queryset().filter(registration_number=registration_number).first()
 
 
 def application_tasks(app: Application) -> list[Task]:

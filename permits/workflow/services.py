@@ -20,7 +20,7 @@ from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from permits.core.roles import ADMIN, FRONTDESK, HEAD, ROLES, SUPERVISOR, TREASURER, has_role
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from . import payloads
 from .models import Pause, Task

@@ -29,8 +29,7 @@ from permits.core.calendar import office_calendar
 from permits.core.errors import ServiceError
 from permits.core.money import rupiah
 from permits.core.roles import FRONTDESK, ROLES, has_role, user_roles
-from permits.intake.models import Application
-from permits.intake.selectors import application_get
+from permits.workflow.models import Application
 
 from . import forms, selectors, services
 from .models import Task
@@ -122,7 +121,7 @@ def _get_viewable_task(request, task_id: int) -> Task:
 
 
 def _get_application(number: str) -> Application:
-    app = application_get(number)
+    app = selectors.application_get(number)
     if app is None:
         raise Http404(_("Permohonan tidak ditemukan."))
     return app

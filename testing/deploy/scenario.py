@@ -51,10 +51,9 @@ def report(*, vas: list[str], since: str) -> dict:
     from django.db.models import Count
 
     from permits.core.models import AuditEvent
-    from permits.intake.models import Application
     from permits.levies.models import Bill, Payment
     from permits.notifications.models import Message
-    from permits.workflow.models import Task
+    from permits.workflow.models import Application, Task
     from testing.faults.scenario import alerts_report
 
     bills = []

@@ -94,10 +94,9 @@ def levy_report(*, numbers: list[str], vas: list[str]) -> dict:
 
     from permits.core.audit import audit_verify
     from permits.core.models import AuditEvent, Sequence
-    from permits.intake.models import Application
     from permits.levies.models import Bill, Payment
     from permits.notifications.models import Message
-    from permits.workflow.models import Task
+    from permits.workflow.models import Application, Task
 
     year = timezone.localtime(timezone.now()).year
     apps = list(Application.objects.values_list("pk", "registration_number"))

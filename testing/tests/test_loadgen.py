@@ -10,9 +10,8 @@ from permits.conftest import VALID_APPLICANT
 from permits.core.audit import audit_verify
 from permits.core.models import AuditEvent, Sequence
 from permits.core.workdays import WorkCalendar
-from permits.intake.models import Application, ReceivedDocument
 from permits.intake.services import application_register
-from permits.workflow.models import Task
+from permits.workflow.models import Application, ReceivedDocument, Task
 from testing.loadgen import Options, WorkClock, generate
 
 JKT = WorkCalendar().tz

@@ -12,7 +12,8 @@ from permits.booking.services import booking_code_normalise, booking_create, boo
 from permits.conftest import VALID_APPLICANT, make_user
 from permits.core.errors import ServiceError
 from permits.core.models import AuditEvent
-from permits.intake.models import Application, IncompleteAttempt
+from permits.intake.models import IncompleteAttempt
+from permits.workflow.models import Application
 
 from .conftest import DATA, EXE_BYTES, PDF_BYTES, PNG_BYTES, pdf, png
 

@@ -4,7 +4,7 @@ from django.test import Client
 
 from permits.booking.models import Booking
 from permits.conftest import VALID_APPLICANT, make_user
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 from .conftest import EXE_BYTES, PDF_BYTES, pdf, png
 

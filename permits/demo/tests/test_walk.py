@@ -18,9 +18,8 @@ from permits.core.models import AuditEvent
 from permits.core.tests.test_workdays import calendars, instants
 from permits.core.workdays import JAKARTA
 from permits.demo.walk import working_time_before
-from permits.intake.models import Application
 from permits.intake.pins import pin_matches
-from permits.workflow.models import Pause, Task
+from permits.workflow.models import Application, Pause, Task
 from permits.workflow.sla import DUE_SOON, sla_state
 
 ENTRY_KEYS = {

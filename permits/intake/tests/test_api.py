@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from permits.conftest import make_user, valid_payload
-from permits.intake.models import Application
+from permits.workflow.models import Application
 
 pytestmark = pytest.mark.django_db
 

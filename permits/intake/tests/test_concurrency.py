@@ -6,8 +6,8 @@ import pytest
 from django.db import close_old_connections, connection
 
 from permits.conftest import VALID_APPLICANT, make_permit_type, make_user
-from permits.intake.models import Application
 from permits.intake.services import application_register
+from permits.workflow.models import Application
 
 CLERKS = 20
 

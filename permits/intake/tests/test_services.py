@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from permits.conftest import VALID_APPLICANT, make_permit_type, make_user
 from permits.core.errors import ServiceError
 from permits.core.models import AuditEvent
-from permits.intake.models import Application, IncompleteAttempt
+from permits.intake.models import IncompleteAttempt
 from permits.intake.pins import pin_matches
 from permits.intake.services import application_register, application_reset_pin
+from permits.workflow.models import Application
 
 JKT = ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

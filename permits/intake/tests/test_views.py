@@ -2,7 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from permits.conftest import VALID_APPLICANT
-from permits.intake.models import Application, IncompleteAttempt
+from permits.intake.models import IncompleteAttempt
+from permits.workflow.models import Application
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,11 @@ import pytest
 from django.utils import timezone
 
 from permits.core.models import AuditEvent
-from permits.intake.models import Application
 from permits.levies.models import BankCall, Bill, Payment
 from permits.levies.services import bill_cancel, bills_expire
 from permits.levies.snap import views as snap_views
 from permits.levies.snap.signatures import hmac_sign, snap_timestamp, string_to_sign
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 pytestmark = pytest.mark.django_db
 

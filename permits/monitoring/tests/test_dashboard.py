@@ -12,11 +12,10 @@ from django.urls import reverse
 
 from permits.conftest import make_user
 from permits.core.calendar import office_calendar
-from permits.intake.models import Application
 from permits.monitoring import selectors
 from permits.monitoring.models import Alert
 from permits.portal.estimates import percentile
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 from permits.workflow.sla import DUE_SOON, sla_state
 
 from .conftest import FAST, JKT, at, finish

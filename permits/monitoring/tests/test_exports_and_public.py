@@ -10,13 +10,12 @@ from openpyxl import load_workbook
 
 from permits.conftest import VALID_APPLICANT
 from permits.core.calendar import office_calendar
-from permits.intake.models import Application
 from permits.monitoring import exports
 from permits.monitoring.services import daily_digest_send
 from permits.monitoring.transparency import transparency_rows
 from permits.notifications.models import Message
 from permits.portal.estimates import completion_days, percentile
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 from .scenario import NOW, build
 

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from permits.catalog.models import PermitType
 from permits.conftest import make_user
 from permits.core.calendar import office_calendar
-from permits.intake.models import Applicant, Application
 from permits.intake.pins import pin_hash
+from permits.workflow.models import Applicant, Application
 from permits.workflow.tests.conftest import JKT, MONDAY, officers, register  # noqa: F401  (fixtures)
 
 PIN = "246810"

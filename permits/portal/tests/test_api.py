@@ -10,9 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from permits.conftest import VALID_APPLICANT
 from permits.core.calendar import office_calendar
-from permits.intake.models import Application
 from permits.workflow import services as wf
-from permits.workflow.models import Pause
+from permits.workflow.models import Application, Pause
 
 from .conftest import MONDAY, NOW, PIN, active, complete, finished_application, set_pin
 

@@ -5,9 +5,8 @@ import pytest
 
 from permits.core.errors import Conflict, Forbidden, ServiceError
 from permits.core.models import AuditEvent, CalendarClosure
-from permits.intake.models import Application
 from permits.workflow import services as wf
-from permits.workflow.models import Pause, Task
+from permits.workflow.models import Application, Pause, Task
 
 from .conftest import JKT, MONDAY
 

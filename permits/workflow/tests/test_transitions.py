@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 
-from permits.intake.models import Application
+from permits.workflow.models import Application
 from permits.workflow.transitions import (
     ACTIVE,
     FINAL,

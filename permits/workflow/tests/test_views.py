@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from permits.conftest import make_user
-from permits.intake.models import Application
 from permits.workflow import services as wf
-from permits.workflow.models import Task
+from permits.workflow.models import Application, Task
 
 from .conftest import JKT
 

@@ -257,8 +257,8 @@ def test_building_permit_with_survey_and_levy_from_desk_to_decree_in_hand(journe
 
     with db_turns:  # what the clicks left in the database
         from permits.decrees.models import Decree
-        from permits.intake.models import Application
         from permits.levies.models import Bill
+        from permits.workflow.models import Application
 
         app = Application.objects.get(registration_number=number)
         bill = Bill.objects.get(application=app)
