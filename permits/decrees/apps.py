@@ -8,3 +8,6 @@ class DecreesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the deploy check)
+        from .steps import register_decree_kinds
+
+        register_decree_kinds()  # signing and handover, for the workflow engine (permits/workflow/steps.py)

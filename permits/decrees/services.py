@@ -67,7 +67,7 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
     Called by the workflow when the head completes the signing step, inside that transaction and
     with the application row locked: the number (gap-free per year, `sequence_next`) and the row
     commit, or roll back, with the step. Not atomic by itself on purpose: it must share the caller's.
-    Who may sign is the signing step's rule (permits.workflow.services.KIND_OWNERS: the head only).
+    Who may sign is the signing step's rule (the signing handler's owner_role, permits/decrees/steps.py: the head only).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decree_issue runs inside the signing step's transaction")

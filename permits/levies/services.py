@@ -22,7 +22,8 @@ from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
 from permits.core.sequences import sequence_next
 from permits.workflow import payloads
 from permits.workflow.models import Application, Task
-from permits.workflow.services import KIND_OWNERS, payment_task_open, task_may_act
+from permits.workflow.services import payment_task_open, task_may_act
+from permits.workflow.steps import kind_owner
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
@@ -185,7 +186,7 @@ def _cancel_assessment(app, assessment: LevyAssessment, actor, now, reason: str)
     _audit(app, actor, "levy.skrd_cancel", assessment, after={"number": assessment.number}, note=reason, now=now)
 
 
-def _assessment_create(*, task: Task, app: Application, clean: dict, actor, now) -> dict:
+def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) -> dict:
     """Issue the SKRD and open its bill (inside task_complete, the application row locked)."""
     if Bill.objects.filter(application=app, state=Bill.State.PAID).exists():
         raise Conflict(
@@ -244,7 +245,7 @@ def _assessment_create(*, task: Task, app: Application, clean: dict, actor, now)
     return {"skrd_number": number, "virtual_account_no": bill.virtual_account_no, "due_date": bill.due_date.isoformat()}
 
 
-def _teller_for_task(*, app: Application, clean: dict, actor, now) -> dict:
+def teller_payment_for_step(*, app: Application, clean: dict, actor, now) -> dict:
     """A payment step completed by hand: record it as a teller payment on the bill (exactly once)."""
     bill = Bill.objects.filter(application=app).order_by("-created_at").first()
     if bill is None:
@@ -271,17 +272,6 @@ def _teller_for_task(*, app: Application, clean: dict, actor, now) -> dict:
     }
 
 
-def levy_step_complete(*, task: Task, application: Application, clean: dict, actor, now) -> dict:
-    """The workflow's hook for the levy steps (task_complete, application locked): issuing the SKRD
-    opens its bill; a payment step completed by hand is recorded as a teller payment. Returns what
-    to add to the task's payload."""
-    if task.kind == K.LEVY_ASSESSMENT:
-        return _assessment_create(task=task, app=application, clean=clean, actor=actor, now=now)
-    if task.kind == K.PAYMENT:
-        return _teller_for_task(app=application, clean=clean, actor=actor, now=now)
-    return {}
-
-
 def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, now=None) -> LevyAssessment:
     """The treasurer issues the SKRD of a levy step: the computed lines, or `lines` as adjusted.
 
@@ -306,7 +296,7 @@ def _require_payment_poster(actor) -> None:
     """The cheap check before any lookup: only the payment step's owner records a payment by hand
     (supervisors and the admin cancel and reissue bills, they do not post money). payment_post then
     applies the payment step's whole rule (workflow.services.task_may_act)."""
-    if not has_role(actor, KIND_OWNERS[K.PAYMENT]):
+    if not has_role(actor, kind_owner(K.PAYMENT)):
         raise Forbidden("Hanya bendahara penerimaan yang mencatat pembayaran.", "Only the treasurer records a payment.")
 
 

@@ -75,7 +75,7 @@ def assess(request, task_id: int):
         try:
             assessment = assessment_issue(actor=request.user, task_id=task.pk, lines=lines or None)
         except ServiceError as exc:
-            if exc.status == 403:  # the SKRD is the treasurer's act (workflow.services.KIND_OWNERS)
+            if exc.status == 403:  # the SKRD is the treasurer's act (levies/steps.py: owner_role)
                 raise PermissionDenied(exc.message) from None
             errors = {**exc.fields, "_": exc.message}
         else:

@@ -14,42 +14,20 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 
 from permits.catalog.models import PermitType, RejectionReason, Step
-from permits.catalog.rules import validate_object_data
 from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from permits.core.roles import ADMIN, FRONTDESK, HEAD, ROLES, SUPERVISOR, TREASURER, has_role
+from permits.core.roles import ADMIN, FRONTDESK, HEAD, ROLES, SUPERVISOR, has_role
 from permits.workflow.models import Application
 
 from . import payloads
 from .models import Pause, Task
+from .steps import handler_for, kind_owner
 from .transitions import ACTIVE, Event, TransitionError, next_status
 
 K = Step.Kind
-# Completing a step of this kind moves the application to a new status.
-_EVENT_ON_COMPLETE = {
-    K.PAYMENT: Event.PAID,
-    K.APPROVAL: Event.APPROVE,
-    K.SIGNING: Event.ISSUE_DECREE,
-    K.HANDOVER: Event.COLLECT,
-}
-_OUTCOME = {
-    K.VERIFICATION: "valid",
-    K.DATA_ENTRY: "entered",
-    K.LEVY_ASSESSMENT: "assessed",
-    K.PAYMENT: "paid",
-    K.APPROVAL: "approved",
-    K.SIGNING: "signed",
-    K.HANDOVER: "collected",
-}
 SUPERVISING = (SUPERVISOR, HEAD, ADMIN)
-# A step whose completion has a legal or money effect is the act of the role that bears it, and
-# nobody stands in: the treasurer issues the SKRD and records a payment by hand (the bank posts its
-# own through permits.levies.services.payment_post, with no officer), the head signs the decree.
-# Leaders see these tasks and may assign or rework them, not act on them. Keyed by the step kind,
-# not by the catalogue's step role, so a step configured with another role cannot move the act.
-KIND_OWNERS: dict[str, str] = {K.LEVY_ASSESSMENT: TREASURER, K.PAYMENT: TREASURER, K.SIGNING: HEAD}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -59,7 +37,8 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
 
-def _audit(app, actor, action, obj=None, *, before=None, after=None, note="", now=None):
+def audit_application(app, actor, action, obj=None, *, before=None, after=None, note="", now=None):
+    """Record a change of `app` (or of `obj`, one of its parts) on the application's audit stream."""
     return audit_record(
         actor=actor,
         action=action,
@@ -83,7 +62,7 @@ def _transition(app: Application, event: Event, actor, now, note="", **after) ->
             f"Not allowed while the application is {before}.",
         ) from None
     app.save()
-    _audit(
+    audit_application(
         app,
         actor,
         f"application.{event.value}",
@@ -159,7 +138,7 @@ def _open_task(app: Application, step: Step, actor, now, bound: timedelta | None
         state=Task.State.CLAIMED if assignee else Task.State.OPEN,
         claimed_at=now if assignee else None,
     )
-    _audit(
+    audit_application(
         app,
         actor,
         "task.open",
@@ -220,7 +199,7 @@ def _advance(app: Application, after: Step | None, actor, now) -> Task | None:
                 working_seconds=0,
                 outcome="skipped",
             )
-            _audit(app, actor, "task.skip", task, after={"step": step.code}, now=now)
+            audit_application(app, actor, "task.skip", task, after={"step": step.code}, now=now)
             continue
         task = _open_task(app, step, actor, now)
         if step.kind == K.PAYMENT:
@@ -232,9 +211,17 @@ def _advance(app: Application, after: Step | None, actor, now) -> Task | None:
 # --- who acts on a task (the one rule every path goes through: pages, API, levy and decree pages) --
 
 
+# A step whose completion has a legal or money effect is the act of the role that bears it, and nobody
+# stands in: the treasurer issues the SKRD and records a payment by hand (the bank posts its own through
+# permits.levies.services.payment_post, with no officer), the head signs the decree. Leaders see these
+# tasks and may assign or rework them, not act on them. The owner is declared by the kind's handler
+# (steps.StepHandler.owner_role), not by the catalogue's step role, so a step configured with another
+# role cannot move the act.
+
+
 def task_role(task: Task) -> str:
-    """The role that works on `task`: its step kind's owner (KIND_OWNERS), else the step's role."""
-    return KIND_OWNERS.get(task.kind, task.role)
+    """The role that works on `task`: its step kind's owner (steps.kind_owner), else the step's role."""
+    return kind_owner(task.kind) or task.role
 
 
 def task_may_claim(user, task: Task) -> bool:
@@ -245,13 +232,13 @@ def task_may_claim(user, task: Task) -> bool:
 def task_may_act(user, task: Task) -> bool:
     """Whether `user` may complete, return, reject or schedule `task`: a holder of its role while it is
     unclaimed or claimed by them, or a leader standing in on a step whose kind has no owner."""
-    if task.kind not in KIND_OWNERS and has_role(user, *SUPERVISING):
+    if kind_owner(task.kind) is None and has_role(user, *SUPERVISING):
         return True
     return task_may_claim(user, task) and task.assignee_id in (None, user.pk)
 
 
 def _refused(actor, task: Task) -> Forbidden:
-    owner = KIND_OWNERS.get(task.kind)
+    owner = kind_owner(task.kind)
     if owner is None or has_role(actor, owner):  # not the role's task, or a colleague's claimed one
         return Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
     with translation.override("id"):
@@ -327,7 +314,7 @@ def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> 
     task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, actor, now
     task.version += 1
     task.save()
-    _audit(app, actor, "task.claim", task, after={"assignee": actor.get_username()}, now=now)
+    audit_application(app, actor, "task.claim", task, after={"assignee": actor.get_username()}, now=now)
     if app.status == Application.Status.REGISTERED:
         _transition(app, Event.START, actor, now)
     return task
@@ -354,7 +341,7 @@ def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, assignee, now
     task.version += 1
     task.save()
-    _audit(
+    audit_application(
         app,
         actor,
         "task.assign",
@@ -368,7 +355,7 @@ def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     return task
 
 
-def _local_day(at: datetime.datetime) -> datetime.date:
+def local_day(at: datetime.datetime) -> datetime.date:
     return at.astimezone(office_calendar().tz).date()
 
 
@@ -380,13 +367,13 @@ def survey_visit_latest(*, application: Application, now: datetime.datetime) -> 
     return cal.add_working_days(now, application.permit_type.service_standard_days).astimezone(cal.tz).date()
 
 
-def _survey_report_bounds(task: Task) -> tuple[datetime.date, bool]:
+def survey_report_bounds(task: Task) -> tuple[datetime.date, bool]:
     """(earliest visit day of a report, whether a visit was scheduled): the scheduled day, else the day
     the survey step opened."""
     visit = (task.payload.get("schedule") or {}).get("visit_date")
     if visit:
         return datetime.date.fromisoformat(visit), True
-    return _local_day(task.started_at), False
+    return local_day(task.started_at), False
 
 
 @transaction.atomic
@@ -402,7 +389,7 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
             "wrong_kind", "Hanya langkah survei yang dijadwalkan.", "Only surveys are scheduled.", status=422
         )
     clean, errors = payloads.survey_schedule(
-        payload, today=_local_day(now), latest=survey_visit_latest(application=app, now=now)
+        payload, today=local_day(now), latest=survey_visit_latest(application=app, now=now)
     )
     if errors:
         raise _invalid(errors)
@@ -412,7 +399,7 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
     task.payload = {**task.payload, "schedule": clean}
     task.version += 1
     task.save()
-    _audit(app, actor, "survey.schedule", task, after=clean, now=now)
+    audit_application(app, actor, "survey.schedule", task, after=clean, now=now)
     from permits.notifications.events import notify_survey_scheduled
 
     notify_survey_scheduled(app, clean, now=now)
@@ -421,98 +408,40 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
     return task
 
 
-def _validate_completion(task: Task, app: Application, payload: dict, now=None) -> tuple[dict, dict, str]:
-    """(clean payload, errors, outcome) for completing `task`."""
-    kind = task.kind
-    if kind == K.VERIFICATION:
-        decided_here = app.permit_type.survey_policy == PermitType.SurveyPolicy.DECIDED_AT_VERIFICATION
-        clean, errors = payloads.verification(payload, survey_decided_here=decided_here)
-        return clean, errors, "valid"
-    if kind == K.SURVEY:
-        earliest, scheduled = _survey_report_bounds(task)
-        clean, errors = payloads.survey_report(payload, today=_local_day(now), earliest=earliest, scheduled=scheduled)
-        return clean, errors, clean.get("result", "")
-    if kind == K.DATA_ENTRY:
-        data, data_errors = validate_object_data(list(app.permit_type.data_fields.all()), payload.get("data") or {})
-        return {"data": data}, {f"data.{k}": v for k, v in data_errors.items()}, "entered"
-    if kind == K.TECHNICAL_REVIEW:
-        clean, errors = payloads.technical_review(payload)
-        return clean, errors, clean.get("recommendation", "")
-    if kind == K.LEVY_ASSESSMENT:
-        from permits.levies.services import levy_payload_validate  # the tariff computes the lines by default
-
-        clean, errors = levy_payload_validate(application=app, payload=payload, now=now)
-        return clean, errors, "assessed"
-    if kind == K.PAYMENT:
-        assessed = (
-            Task.objects.filter(application=app, kind=K.LEVY_ASSESSMENT, state=Task.State.DONE)
-            .order_by("-finished_at")
-            .values_list("payload", flat=True)
-            .first()
-        )
-        clean, errors = payloads.payment(payload, expected_total=(assessed or {}).get("total"))
-        return clean, errors, "paid"
-    validator = {K.APPROVAL: payloads.approval, K.SIGNING: payloads.signing, K.HANDOVER: payloads.handover}[kind]
-    clean, errors = validator(payload)
-    return clean, errors, _OUTCOME[kind]
-
-
 @transaction.atomic
 def task_complete(
     *, actor, task_id: int, payload: dict | None = None, notes: str = "", version: int | None = None, now=None
 ) -> Task:
-    """Finish a step with its kind's data; the next step opens (or the status moves on)."""
+    """Finish a step with its kind's data; the next step opens (or the status moves on).
+
+    What the data must be and what finishing does beyond recording the step belong to the handler of
+    the task's kind (steps.py: registered by the app that owns the kind)."""
     now = _now(now)
     task, app = _task_to_act_on(actor, task_id, version)
     if app.status == Application.Status.AWAITING_PAYMENT and task.kind != K.PAYMENT:
         raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
-    clean, errors, outcome = _validate_completion(task, app, payload or {}, now)
-    if task.kind == K.TECHNICAL_REVIEW and clean.get("recommendation") == "reject" and not errors:
-        reason = rejection_reason_get(app.permit_type_id, clean.get("reason_code", ""))
-        if reason is None:
-            errors["reason_code"] = "Pilih alasan penolakan dari daftar."
-    if errors:
-        raise _invalid(errors)
-    if task.kind in (K.LEVY_ASSESSMENT, K.PAYMENT):  # the SKRD and its bill; a payment by hand is a teller payment
-        from permits.levies.services import levy_step_complete
-
-        clean = {**clean, **levy_step_complete(task=task, application=app, clean=clean, actor=actor, now=now)}
-    if task.kind == K.SURVEY and task.state == Task.State.OPEN:
-        task.assignee = actor
-    _finish(task, Task.State.DONE, actor, now, outcome=outcome, payload=clean, notes=notes)
-    _audit(
+    handler = handler_for(task.kind)
+    done = handler.validate(task=task, application=app, payload=payload or {}, now=now)
+    if done.errors:
+        raise _invalid(done.errors)
+    clean = {**done.clean, **handler.before_finish(task=task, application=app, clean=done.clean, actor=actor, now=now)}
+    _finish(task, Task.State.DONE, actor, now, outcome=done.outcome, payload=clean, notes=notes)
+    audit_application(
         app,
         actor,
         "task.complete",
         task,
-        after={"step": task.step.code, "outcome": outcome, **clean},
+        after={"step": task.step.code, "outcome": done.outcome, **clean},
         note=notes,
         now=now,
     )
     if app.status == Application.Status.REGISTERED:
         _transition(app, Event.START, actor, now)
-    if task.kind == K.VERIFICATION and "survey_required" in clean:
-        app.survey_required = clean["survey_required"]
-        app.save(update_fields=["survey_required", "updated_at"])
-    if task.kind == K.DATA_ENTRY and clean["data"] != app.data:
-        before = app.data
-        app.data = clean["data"]
-        app.save(update_fields=["data", "updated_at"])
-        _audit(app, actor, "application.data", before={"data": before}, after={"data": app.data}, now=now)
-    if task.kind == K.TECHNICAL_REVIEW and clean["recommendation"] == "reject":
-        _reject(app, actor, now, rejection_reason_get(app.permit_type_id, clean["reason_code"]), clean["reasons"])
+    if not handler.after_finish(task=task, application=app, clean=clean, actor=actor, now=now):
         return task
-    if task.kind in (K.SIGNING, K.HANDOVER):  # the decree is numbered, signed, handed over in this transaction
-        from permits.decrees import services as decrees
-
-        if task.kind == K.SIGNING:
-            decrees.decree_issue(application=app, actor=actor, now=now)
-        else:
-            decrees.decree_handover_record(application=app, actor=actor, payload=clean, now=now)
-    event = _EVENT_ON_COMPLETE.get(task.kind)
-    if event is not None:
-        _transition(app, event, actor, now)
-    if event == Event.COLLECT:
+    if handler.event is not None:
+        _transition(app, handler.event, actor, now)
+    if handler.event == Event.COLLECT:
         app.finished_at = now
         app.save(update_fields=["finished_at", "updated_at"])
         return task
@@ -565,7 +494,8 @@ def _cancel_active(app: Application, actor, now, outcome: str) -> None:
         _finish(task, Task.State.CANCELLED, actor, now, outcome=outcome)
 
 
-def _reject(app: Application, actor, now, reason: RejectionReason, text: str) -> None:
+def reject_application(app: Application, actor, now, reason: RejectionReason, text: str) -> None:
+    """Close the file as rejected (the application row locked, inside the caller's transaction)."""
     _cancel_active(app, actor, now, "rejected")
     app.rejection_reason, app.rejection_note, app.finished_at = reason, text, now
     _transition(app, Event.REJECT, actor, now, note=text, reason=reason.code, reason_text=reason.text_id)
@@ -584,7 +514,7 @@ def task_reject(*, actor, task_id: int, reason_code: str, text: str = "", versio
         errors["text"] = "Keterangan terlalu panjang (maks. 4000 karakter)."
     if errors:
         raise _invalid(errors)
-    _reject(app, actor, now, reason, text.strip())
+    reject_application(app, actor, now, reason, text.strip())
     return task
 
 
@@ -668,7 +598,7 @@ def application_rework(*, actor, application_id: int, step_code: str, note: str,
     if app.status in (Application.Status.AWAITING_PAYMENT, Application.Status.APPROVED):
         _transition(app, Event.REWORK, actor, now, note=note, step=step_code)
     elif app.status == Application.Status.IN_PROCESS:
-        _audit(app, actor, "application.rework", after={"step": step_code}, note=note, now=now)
+        audit_application(app, actor, "application.rework", after={"step": step_code}, note=note, now=now)
     else:
         _require_active(app)
         raise Conflict(
