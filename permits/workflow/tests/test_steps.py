@@ -23,7 +23,11 @@ def test_each_kind_is_handled_by_the_app_that_owns_it():
 
 def test_only_the_money_and_signature_kinds_name_a_sole_owner():
     owners = {kind: steps.kind_owner(kind) for kind in Step.Kind.values}
-    assert {k: v for k, v in owners.items() if v} == {"levy_assessment": TREASURER, "payment": TREASURER, "signing": HEAD}
+    assert {k: v for k, v in owners.items() if v} == {
+        "levy_assessment": TREASURER,
+        "payment": TREASURER,
+        "signing": HEAD,
+    }
 
 
 def test_a_second_app_cannot_take_over_a_kind():
