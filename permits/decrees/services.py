@@ -246,7 +246,7 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
         at=now,
         by=actor,
     )
-    invitation = _invite(application, now)
+    _invite(application, now)  # the satisfaction survey link (notifications sends it on decree.handover)
     audit_record(
         actor=actor,
         action="decree.handover",
@@ -261,7 +261,6 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
         },
         at=now,
     )
-    _send_survey_invitation(application, invitation, now)
     return handover
 
 
@@ -287,23 +286,6 @@ def handover_identity_check(*, application: Application, relation: str, id_numbe
             "A representative records their own identity number, not the holder's: the decree was not handed over.",
             fields={"id_number": "Isi NIK kuasa yang mengambil, sesuai KTP-nya."},
             status=422,
-        )
-
-
-def _send_survey_invitation(application: Application, invitation: SurveyInvitation, now) -> None:
-    """Invite by message when the notifications app has a `survey_invitation` text (its own choice)."""
-    try:
-        from permits.notifications.models import MessageTemplate
-        from permits.notifications.services import notify_applicant
-    except ImportError:  # notifications not installed: the link is on the tracking page anyway
-        return
-    if MessageTemplate.objects.filter(code="survey_invitation").exists():
-        notify_applicant(
-            application=application,
-            template="survey_invitation",
-            context={"url": survey_url(invitation.token), "survey_url": survey_url(invitation.token)},
-            idempotency_key=f"application:{application.pk}:survey_invitation",
-            now=now,
         )
 
 

@@ -20,6 +20,7 @@ from permits.core.roles import ADMIN, FRONTDESK, has_role
 from permits.core.sequences import sequence_next
 from permits.core.uploads import CONTENT_TYPES, check_upload
 from permits.workflow.models import Applicant, Application, ReceivedDocument
+from permits.workflow.services import workflow_enter
 
 from .models import IncompleteAttempt
 from .pins import pin_generate, pin_hash
@@ -211,17 +212,12 @@ def _register(officer, permit_type, applicant_clean, data_clean, documents_recei
         },
         at=now,
     )
-    from permits.notifications.events import notify_registered  # the receipt by SMS/WhatsApp/email, no PIN
-
-    notify_registered(application, now=now)
     _after_register(application, officer, now)
     return Registration(application=application, pin=pin)
 
 
 def _after_register(application: Application, officer, now) -> None:
     """The registered application enters its procedure: its first step opens (same transaction)."""
-    from permits.workflow.services import workflow_enter
-
     workflow_enter(application=application, actor=officer, now=now)
 
 

@@ -163,20 +163,6 @@ def _bill_open(assessment: LevyAssessment, now) -> Bill:
     )
 
 
-def _notify_bill(app: Application, bill: Bill, now) -> None:
-    """Tell the applicant the amount, VA number and due date (queued in this transaction)."""
-    from permits.notifications.events import date_id
-    from permits.notifications.services import notify_applicant
-
-    notify_applicant(
-        application=app,
-        template="levy_assessed",
-        context={"amount": rupiah(bill.amount), "va": bill.virtual_account_no, "due": date_id(bill.due_date)},
-        idempotency_key=f"levies.bill:{bill.pk}:levy_assessed",
-        now=now,
-    )
-
-
 def _cancel_assessment(app, assessment: LevyAssessment, actor, now, reason: str) -> None:
     for bill in Bill.objects.select_for_update().filter(assessment=assessment, state__in=(Bill.State.OPEN,)):
         bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
@@ -241,7 +227,6 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         },
         now=now,
     )
-    _notify_bill(app, bill, now)
     return {"skrd_number": number, "virtual_account_no": bill.virtual_account_no, "due_date": bill.due_date.isoformat()}
 
 
@@ -370,7 +355,6 @@ def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
         note=reason,
         now=now,
     )
-    _notify_bill(app, new, now)
     return new
 
 

@@ -8,3 +8,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the channel settings check)
+        from .events import subscribe_reactions
+
+        subscribe_reactions()  # the applicant's messages follow recorded events (events.py)

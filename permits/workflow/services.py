@@ -71,9 +71,6 @@ def _transition(app: Application, event: Event, actor, now, note="", **after) ->
         note=note,
         now=now,
     )
-    from permits.notifications.events import notify_transition  # the applicant's message commits with the change
-
-    notify_transition(app, event, now=now, note=note, after=after)
 
 
 def _lock(application_id: int) -> Application:
@@ -400,9 +397,6 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
     task.version += 1
     task.save()
     audit_application(app, actor, "survey.schedule", task, after=clean, now=now)
-    from permits.notifications.events import notify_survey_scheduled
-
-    notify_survey_scheduled(app, clean, now=now)
     if app.status == Application.Status.REGISTERED:
         _transition(app, Event.START, actor, now)
     return task
