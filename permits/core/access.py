@@ -135,7 +135,7 @@ PAGES: dict[str, Access] = {
     "decrees:file": Access(OFFICERS, "the signed decree PDF"),
     "decrees:revoke": Access(roles(HEAD), "revoke a decree (POST)"),
     "decrees:verify": Access(PUBLIC, "verify a decree by its QR token", "public facts only"),
-    "decrees:download": Access(PUBLIC, "download one's decree", "registration number + PIN"),
+    "portal:decree_download": Access(PUBLIC, "download one's decree", "registration number + PIN"),
     "decrees:survey": Access(PUBLIC, "satisfaction survey", "its token only"),
     "decrees:survey_done": Access(PUBLIC, "survey thank-you page"),
     # monitoring

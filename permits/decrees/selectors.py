@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
-from django.urls import reverse
 from django.utils import timezone
 
 from permits.catalog.models import PermitType, Step
@@ -102,7 +101,6 @@ def decree_for_tracking(application: Application) -> dict | None:
         "status_label": STATUS_LABELS[status][0],
         "verify_url": verify_url(decree.token),
         "download_allowed": download,
-        "download_url": reverse("decrees:download", args=[application.registration_number]) if download else None,
         "survey_url": survey_url(invitation.token) if invitation and not answered else None,
         "survey_answered": answered,
     }

@@ -1,5 +1,6 @@
 """Decree routes, included at the site root (config/urls.py): officers' pages under sk/, the public
-verification at the exact path the QR prints (/verify/<token>), download and survey for applicants."""
+verification at the exact path the QR prints (/verify/<token>) and the survey for applicants (the download
+with the PIN is the portal's: permits/portal/views.py)."""
 
 from django.urls import path
 
@@ -14,7 +15,6 @@ urlpatterns = [
     path("sk/<int:decree_id>/berkas.pdf", views.decree_file, name="file"),
     path("sk/<int:decree_id>/cabut/", views.decree_revoke, name="revoke"),
     path("verify/<str:token>", views.verify, name="verify"),
-    path("lacak/<str:number>/sk.pdf", views.download, name="download"),
     path("survei/<str:token>/", views.survey, name="survey"),
     path("survei-selesai/", views.survey_done, name="survey_done"),
 ]

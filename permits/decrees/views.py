@@ -21,12 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from permits.core.clients import client_ip
 from permits.core.errors import ServiceError
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role, user_roles
 from permits.core.uploads import sniff
-from permits.portal.selectors import application_for_view
-from permits.portal.services import TrackingThrottled, tracking_open
-from permits.portal.throttle import client_ip
 from permits.workflow import services as workflow
 from permits.workflow.models import Task
 
@@ -68,7 +66,8 @@ def _msg(exc: ServiceError) -> str:
     return exc.message_en if _english() and exc.message_en else exc.message
 
 
-def _pdf(data_or_file, filename: str, *, inline: bool = False) -> HttpResponse:
+def pdf_response(data_or_file, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A PDF answer that no cache keeps (decrees and drafts carry personal data)."""
     if isinstance(data_or_file, bytes):
         response = HttpResponse(data_or_file, content_type="application/pdf")
         response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
@@ -81,7 +80,8 @@ def _pdf(data_or_file, filename: str, *, inline: bool = False) -> HttpResponse:
     return response
 
 
-def _file_name(decree: Decree) -> str:
+def decree_file_name(decree: Decree) -> str:
+    """The downloaded file's name: SK-<number>.pdf with only letters and digits."""
     return "SK-" + "".join(c if c.isalnum() else "-" for c in decree.number).strip("-") + ".pdf"
 
 
@@ -151,7 +151,7 @@ def draft_preview(request, task_id: int):
         signer_name=services.signer_display_name(request.user),
         draft=True,
     )
-    return _pdf(drafting.render_pdf(draft), f"DRAF-{task.application.registration_number}.pdf", inline=True)
+    return pdf_response(drafting.render_pdf(draft), f"DRAF-{task.application.registration_number}.pdf", inline=True)
 
 
 def _officer_decree(request, decree_id: int) -> Decree:
@@ -186,7 +186,7 @@ def decree_detail(request, decree_id: int, *, error: ServiceError | None = None,
 @login_required
 def decree_file(request, decree_id: int):
     decree = _officer_decree(request, decree_id)
-    return _pdf(default_storage.open(decree.file.name, "rb"), _file_name(decree), inline=True)
+    return pdf_response(default_storage.open(decree.file.name, "rb"), decree_file_name(decree), inline=True)
 
 
 @login_required
@@ -254,28 +254,6 @@ def verify(request, token: str):
     check = verification.check_upload(decree, data)
     log.info("decree %s checked: %s (%s)", decree.pk, check.verdict, check.decree_status)
     return _verify_page(request, decree, check=check)
-
-
-# --- public: download with the PIN --------------------------------------------------------------
-
-
-@never_cache
-def download(request, number: str):
-    """Digital delivery: the signed decree for whoever holds the registration number and the PIN."""
-    if not settings.DECREE_DIGITAL_DELIVERY:
-        raise Http404
-    ctx = {"number": number}
-    if request.method != "POST":
-        return render(request, "decrees/download.html", ctx)
-    try:
-        app = tracking_open(client_ip=client_ip(request), registration_number=number, pin=request.POST.get("pin", ""))
-        decree = services.decree_download_record(application=application_for_view(app.pk))
-    except ServiceError as exc:
-        response = render(request, "decrees/download.html", {**ctx, "error": _msg(exc)}, status=exc.status)
-        if isinstance(exc, TrackingThrottled):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
-    return _pdf(default_storage.open(decree.file.name, "rb"), _file_name(decree))
 
 
 # --- public: the satisfaction survey ------------------------------------------------------------

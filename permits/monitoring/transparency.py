@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from permits.catalog.models import PermitType
 from permits.core.calendar import office_calendar
-from permits.portal.estimates import completion_days, percentile
+from permits.workflow.estimates import completion_days, percentile
 
 from .selectors import decisions_rejected, decisions_signed
 

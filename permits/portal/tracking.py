@@ -17,17 +17,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from permits.catalog.models import Step
 from permits.decrees.selectors import application_survey_answered, decree_for_tracking
 from permits.levies.selectors import levy_for_tracking
+from permits.workflow.estimates import permit_type_estimate
 from permits.workflow.models import Application, Pause, Task
 from permits.workflow.selectors import application_pauses, application_tasks
 from permits.workflow.transitions import FINAL
 
-from .estimates import permit_type_estimate
 from .selectors import Tracked, application_for_view
 
 K = Step.Kind
@@ -230,10 +231,19 @@ def build_view(app: Application, tasks: list[Task], pauses: list[Pause], estimat
         "rejection": rejection(app),
         "return_items": list(app.return_items or []) if app.status == S.RETURNED else [],
         "levy": levy_for_tracking(app),
-        "decree": decree_for_tracking(app),
+        "decree": _decree(app),
         "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
         "estimate": estimate,
     }
+
+
+def _decree(app: Application) -> dict | None:
+    """The decree block, with the link to download it with the PIN where that is offered."""
+    decree = decree_for_tracking(app)
+    if decree is not None:
+        allowed = decree["download_allowed"]
+        decree["download_url"] = reverse("portal:decree_download", args=[app.registration_number]) if allowed else None
+    return decree
 
 
 def tracking_view(app: Application, *, now: datetime | None = None) -> dict:

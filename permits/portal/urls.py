@@ -7,6 +7,7 @@ urlpatterns = [
     path("lacak/", views.track, name="track"),
     path("lacak/<str:number>/", views.track, name="track_number"),
     path("lacak/<str:number>/selesai/", views.track_forget, name="track_forget"),
+    path("lacak/<str:number>/sk.pdf", views.decree_download, name="decree_download"),
     path("layanan/", views.services, name="services"),
     path("layanan/<slug:code>/", views.service_detail, name="service_detail"),
 ]

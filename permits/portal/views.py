@@ -7,6 +7,8 @@ session for a while, so a reload or the language switch shows it again without a
 
 import time
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from permits.catalog.selectors import permit_type_get, permit_type_list
 from permits.core.errors import ServiceError
+from permits.decrees.services import decree_download_record
+from permits.decrees.views import decree_file_name, pdf_response
 
-from .selectors import application_by_grant, normalize_number
+from .selectors import application_by_grant, application_for_view, normalize_number
 from .services import TrackingThrottled, tracking_open
 from .throttle import client_ip
 from .tracking import desk_label, status_name, tracking_view_cached
@@ -64,6 +68,26 @@ def track(request, number: str = ""):
     # own page, which this session may now open, instead of the bare form.
     request.path = reverse("portal:track_number", args=[app.registration_number])
     return _result(request, app)
+
+
+@never_cache
+def decree_download(request, number: str):
+    """Digital delivery: the signed decree for whoever holds the registration number and the PIN (the same
+    throttled PIN check as tracking)."""
+    if not settings.DECREE_DIGITAL_DELIVERY:
+        raise Http404
+    ctx = {"number": number}
+    if request.method != "POST":
+        return render(request, "portal/decree_download.html", ctx)
+    try:
+        app = tracking_open(client_ip=client_ip(request), registration_number=number, pin=request.POST.get("pin", ""))
+        decree = decree_download_record(application=application_for_view(app.pk))
+    except ServiceError as exc:
+        response = render(request, "portal/decree_download.html", {**ctx, "error": exc}, status=exc.status)
+        if isinstance(exc, TrackingThrottled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    return pdf_response(default_storage.open(decree.file.name, "rb"), decree_file_name(decree))
 
 
 @require_POST

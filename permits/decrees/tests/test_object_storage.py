@@ -70,7 +70,7 @@ def test_the_signed_decree_lives_in_the_bucket_and_is_served_from_it(client, buc
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # the signed file itself
 
     with_pin(issued)  # the applicant downloads it with the PIN: streamed from the bucket
-    response = client.post(reverse("decrees:download", args=[issued.registration_number]), {"pin": PIN})
+    response = client.post(reverse("portal:decree_download", args=[issued.registration_number]), {"pin": PIN})
     assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
     # Verification compares an uploaded copy with the hash and the signature of the stored file.
     text = upload(client, decree, pdf).content.decode()

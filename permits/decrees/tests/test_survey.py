@@ -11,6 +11,7 @@ from permits.core.errors import Conflict, NotFound, ServiceError
 from permits.core.models import AuditEvent
 from permits.decrees import selectors, services
 from permits.decrees.models import SurveyInvitation, SurveyResponse
+from permits.portal.tracking import tracking_view
 
 from .conftest import HOLDER_HANDOVER, complete
 from .test_ikm import WORKED
@@ -104,7 +105,8 @@ def test_decree_for_tracking(issued, officers):
     view = selectors.decree_for_tracking(issued)
     assert view["number"] == "503/0001/TEST/DPMPTSP/2026"
     assert view["status"] == "valid" and view["download_allowed"] is True
-    assert view["download_url"] == f"/lacak/{issued.registration_number}/sk.pdf"
+    # the portal adds the link to its own download page (permits/portal/views.py: decree_download)
+    assert tracking_view(issued)["decree"]["download_url"] == f"/lacak/{issued.registration_number}/sk.pdf"
     assert view["verify_url"].endswith("/verify/" + issued.decree.token)
     complete(officers, issued, "frontdesk", HOLDER_HANDOVER)
     view = selectors.decree_for_tracking(issued)

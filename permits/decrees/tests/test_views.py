@@ -234,7 +234,7 @@ def test_uploads_are_throttled_per_client_address(client, issued, settings):
 def test_download_with_the_pin_returns_the_signed_file(client, issued):
     with_pin(issued)
     decree = Decree.objects.get(application=issued)
-    url = reverse("decrees:download", args=[issued.registration_number])
+    url = reverse("portal:decree_download", args=[issued.registration_number])
     assert url == f"/lacak/{issued.registration_number}/sk.pdf"
     assert client.get(url).status_code == 200  # the PIN form
     response = client.post(url, {"pin": PIN})
@@ -248,7 +248,7 @@ def test_download_with_the_pin_returns_the_signed_file(client, issued):
 
 def test_download_without_or_with_a_wrong_pin_is_refused(client, issued):
     with_pin(issued)
-    url = reverse("decrees:download", args=[issued.registration_number])
+    url = reverse("portal:decree_download", args=[issued.registration_number])
     for data in ({}, {"pin": "000000"}):
         response = client.post(url, data)
         assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
@@ -258,7 +258,7 @@ def test_download_without_or_with_a_wrong_pin_is_refused(client, issued):
 def test_download_is_throttled_with_the_tracking_limits(client, issued, settings):
     settings.TRACKING_MAX_FAILS_PER_NUMBER = 2
     with_pin(issued)
-    url = reverse("decrees:download", args=[issued.registration_number])
+    url = reverse("portal:decree_download", args=[issued.registration_number])
     client.post(url, {"pin": "000000"})
     client.post(url, {"pin": "000001"})
     locked = client.post(url, {"pin": PIN})  # locked even for the right PIN
@@ -267,7 +267,7 @@ def test_download_is_throttled_with_the_tracking_limits(client, issued, settings
 
 def test_download_before_the_decree_or_when_switched_off(client, officers, approved, settings):
     app = with_pin(approved())
-    url = reverse("decrees:download", args=[app.registration_number])
+    url = reverse("portal:decree_download", args=[app.registration_number])
     assert client.post(url, {"pin": PIN}).status_code == 404
     settings.DECREE_DIGITAL_DELIVERY = False
     assert client.get(url).status_code == 404
@@ -277,7 +277,7 @@ def test_a_revoked_decree_is_not_downloadable(client, officers, issued):
     with_pin(issued)
     decree = Decree.objects.get(application=issued)
     services.decree_revoke(actor=officers["head"], decree_id=decree.pk, reason="Dicabut")
-    response = client.post(reverse("decrees:download", args=[issued.registration_number]), {"pin": PIN})
+    response = client.post(reverse("portal:decree_download", args=[issued.registration_number]), {"pin": PIN})
     assert response.status_code == 409
 
 
@@ -302,7 +302,7 @@ def test_attack_overlapping_download_pin_guesses_compare_at_most_five(client, is
     from permits.portal import selectors
 
     with_pin(issued)
-    url = reverse("decrees:download", args=[issued.registration_number])
+    url = reverse("portal:decree_download", args=[issued.registration_number])
     compared = Counted(selectors.pin_matches)
     answers = []
 
@@ -330,7 +330,7 @@ def test_attack_parallel_download_pin_guesses_compare_at_most_five(counter_store
 
     needs_postgres()
     with_pin(issued)
-    url = reverse("decrees:download", args=[issued.registration_number])
+    url = reverse("portal:decree_download", args=[issued.registration_number])
     compared = Counted(selectors.pin_matches)
     monkeypatch.setattr(selectors, "pin_matches", compared)
     answers = in_parallel(60, lambda i: Client(REMOTE_ADDR=f"198.51.100.{i + 1}").post(url, {"pin": f"{i:06d}"}))

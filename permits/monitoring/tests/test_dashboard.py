@@ -14,7 +14,7 @@ from permits.conftest import make_user
 from permits.core.calendar import office_calendar
 from permits.monitoring import selectors
 from permits.monitoring.models import Alert
-from permits.portal.estimates import percentile
+from permits.workflow.estimates import percentile
 from permits.workflow.models import Application, Task
 from permits.workflow.sla import DUE_SOON, sla_state
 

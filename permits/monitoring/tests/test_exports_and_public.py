@@ -14,7 +14,7 @@ from permits.monitoring import exports
 from permits.monitoring.services import daily_digest_send
 from permits.monitoring.transparency import transparency_rows
 from permits.notifications.models import Message
-from permits.portal.estimates import completion_days, percentile
+from permits.workflow.estimates import completion_days, percentile
 from permits.workflow.models import Application, Task
 
 from .scenario import NOW, build

@@ -5,8 +5,8 @@ import pytest
 
 from permits.conftest import make_permit_type
 from permits.core.workdays import WorkCalendar
-from permits.portal import estimates
-from permits.portal.estimates import Estimate, completion_days, estimate_from_days, percentile, permit_type_estimate
+from permits.workflow import estimates
+from permits.workflow.estimates import Estimate, completion_days, estimate_from_days, percentile, permit_type_estimate
 
 from .conftest import JKT, NOW, finished_application
 
