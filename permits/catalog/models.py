@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from permits.core.roles import ROLE_CHOICES
 
@@ -19,9 +20,9 @@ class PermitType(Bilingual, models.Model):
     """A kind of permit the office issues, with its published service standard."""
 
     class SurveyPolicy(models.TextChoices):
-        ALWAYS = "always", "Selalu disurvei / always"
-        NEVER = "never", "Tanpa survei / never"
-        DECIDED_AT_VERIFICATION = "verification", "Ditentukan saat verifikasi / decided at verification"
+        ALWAYS = "always", _("Selalu disurvei")
+        NEVER = "never", _("Tanpa survei")
+        DECIDED_AT_VERIFICATION = "verification", _("Ditentukan saat verifikasi")
 
     code = models.SlugField(max_length=20, unique=True, help_text="Kode singkat, mis. PBG")
     name_id = models.CharField("nama (id)", max_length=200)
@@ -54,9 +55,9 @@ class Requirement(Bilingual, models.Model):
     """A document the front desk must see for a permit type (persyaratan)."""
 
     class Form(models.TextChoices):
-        ORIGINAL = "original", "Asli / original"
-        COPY = "copy", "Fotokopi / copy"
-        EITHER = "either", "Asli atau fotokopi / either"
+        ORIGINAL = "original", _("Asli")
+        COPY = "copy", _("Fotokopi")
+        EITHER = "either", _("Asli atau fotokopi")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="requirements")
     code = models.SlugField(max_length=40)
@@ -90,11 +91,11 @@ class DataField(Bilingual, models.Model):
     """One typed item of object data the permit type needs (floor area, location, size ...)."""
 
     class Type(models.TextChoices):
-        TEXT = "text", "Teks"
-        INTEGER = "integer", "Bilangan bulat"
-        DECIMAL = "decimal", "Desimal"
-        DATE = "date", "Tanggal"
-        CHOICE = "choice", "Pilihan"
+        TEXT = "text", _("Teks")
+        INTEGER = "integer", _("Bilangan bulat")
+        DECIMAL = "decimal", _("Desimal")
+        DATE = "date", _("Tanggal")
+        CHOICE = "choice", _("Pilihan")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="data_fields")
     code = models.SlugField(max_length=40)
@@ -130,19 +131,19 @@ class Step(Bilingual, models.Model):
     """One step of a permit type's procedure (SOP), owned by a role and bounded in working time."""
 
     class Kind(models.TextChoices):
-        VERIFICATION = "verification", "Verifikasi berkas"
-        SURVEY = "survey", "Survei lapangan"
-        DATA_ENTRY = "data_entry", "Entri data"
-        TECHNICAL_REVIEW = "technical_review", "Rekomendasi teknis"
-        LEVY_ASSESSMENT = "levy_assessment", "Penetapan retribusi (SKRD)"
-        PAYMENT = "payment", "Pembayaran retribusi"
-        APPROVAL = "approval", "Persetujuan"
-        SIGNING = "signing", "Penandatanganan SK"
-        HANDOVER = "handover", "Penyerahan SK"
+        VERIFICATION = "verification", _("Verifikasi berkas")
+        SURVEY = "survey", _("Survei lapangan")
+        DATA_ENTRY = "data_entry", _("Entri data")
+        TECHNICAL_REVIEW = "technical_review", _("Rekomendasi teknis")
+        LEVY_ASSESSMENT = "levy_assessment", _("Penetapan retribusi (SKRD)")
+        PAYMENT = "payment", _("Pembayaran retribusi")
+        APPROVAL = "approval", _("Persetujuan")
+        SIGNING = "signing", _("Penandatanganan SK")
+        HANDOVER = "handover", _("Penyerahan SK")
 
     class Unit(models.TextChoices):
-        HOURS = "hours", "jam kerja"
-        DAYS = "days", "hari kerja"
+        HOURS = "hours", _("jam kerja")
+        DAYS = "days", _("hari kerja")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()

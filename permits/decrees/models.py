@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from permits.catalog.models import PermitType
 from permits.intake.models import Application
@@ -45,9 +46,9 @@ class Decree(models.Model):
     """
 
     class Status(models.TextChoices):
-        VALID = "valid", "Berlaku"
-        REVOKED = "revoked", "Dicabut"
-        EXPIRED = "expired", "Masa berlaku habis"
+        VALID = "valid", _("Berlaku")
+        REVOKED = "revoked", _("Dicabut")
+        EXPIRED = "expired", _("Masa berlaku habis")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decree")
     number = models.CharField("nomor SK", max_length=120, unique=True)
@@ -103,8 +104,8 @@ class Handover(models.Model):
     """The front desk's record of who collected the decree, with which identity, and when."""
 
     class Relation(models.TextChoices):
-        HOLDER = "holder", "Pemegang izin"
-        REPRESENTATIVE = "representative", "Kuasa (dengan surat kuasa)"
+        HOLDER = "holder", _("Pemegang izin")
+        REPRESENTATIVE = "representative", _("Kuasa (dengan surat kuasa)")
 
     decree = models.OneToOneField(Decree, on_delete=models.PROTECT, related_name="handover")
     collected_by = models.CharField("nama pengambil", max_length=200)
