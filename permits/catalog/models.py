@@ -1,7 +1,7 @@
 """The permit catalogue: permit types, their required documents, object data and procedure."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from permits.core.roles import ROLE_CHOICES
@@ -173,6 +173,14 @@ class Step(Bilingual, models.Model):
     @property
     def name(self) -> str:
         return self.tr("name")
+
+    @property
+    def bound_label(self) -> str:
+        """The step's time limit in the active language: '4 jam kerja' / '4 working hours'."""
+        n = self.bound_value
+        if self.bound_unit == self.Unit.HOURS:
+            return ngettext("%(n)d jam kerja", "%(n)d jam kerja", n) % {"n": n}
+        return ngettext("%(n)d hari kerja", "%(n)d hari kerja", n) % {"n": n}
 
 
 class RejectionReason(Bilingual, models.Model):

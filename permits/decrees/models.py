@@ -144,19 +144,19 @@ class SurveyInvitation(models.Model):
         return f"survei {self.application}"
 
 
-# The nine elements (unsur) of PermenPANRB 14/2017, in the regulation's order: (code, id, en).
-ELEMENTS: tuple[tuple[str, str, str], ...] = (
-    ("u1", "Persyaratan", "Requirements"),
-    ("u2", "Sistem, mekanisme, dan prosedur", "Procedure"),
-    ("u3", "Waktu penyelesaian", "Completion time"),
-    ("u4", "Biaya/tarif", "Cost/fee"),
-    ("u5", "Produk spesifikasi jenis pelayanan", "Service product"),
-    ("u6", "Kompetensi pelaksana", "Staff competence"),
-    ("u7", "Perilaku pelaksana", "Staff behaviour"),
-    ("u8", "Penanganan pengaduan, saran dan masukan", "Complaint handling"),
-    ("u9", "Sarana dan prasarana", "Facilities"),
+# The nine elements (unsur) of PermenPANRB 14/2017, in the regulation's order: (code, name).
+ELEMENTS: tuple[tuple[str, str], ...] = (
+    ("u1", _("Persyaratan")),
+    ("u2", _("Sistem, mekanisme, dan prosedur")),
+    ("u3", _("Waktu penyelesaian")),
+    ("u4", _("Biaya/tarif")),
+    ("u5", _("Produk spesifikasi jenis pelayanan")),
+    ("u6", _("Kompetensi pelaksana")),
+    ("u7", _("Perilaku pelaksana")),
+    ("u8", _("Penanganan pengaduan, saran dan masukan")),
+    ("u9", _("Sarana dan prasarana")),
 )
-ELEMENT_CODES = tuple(code for code, _, _ in ELEMENTS)
+ELEMENT_CODES = tuple(code for code, _name in ELEMENTS)
 
 
 def _score(label: str) -> models.PositiveSmallIntegerField:

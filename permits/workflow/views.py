@@ -164,10 +164,6 @@ def _sla(view: selectors.TaskView) -> dict[str, str]:
     return {"cls": cls, "badge": str(label), "left": view.left_label}
 
 
-def _bound_label(step: Step) -> str:
-    return f"{step.bound_value} {step.get_bound_unit_display()}"
-
-
 def _officers_by_role(roles) -> dict[str, list]:
     """Active officers holding each of `roles` (for the assign forms)."""
     found: dict[str, list] = {role: [] for role in roles}
@@ -290,7 +286,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "app": app,
         "documents": app.documents.select_related("requirement"),
         "data_fields": list(app.permit_type.data_fields.all()),
-        "bound_label": _bound_label(task.step),
+        "bound_label": task.step.bound_label,
         "sla": _sla(view),
         "can_claim": active and task.state == Task.State.OPEN and services.task_may_claim(user, task),
         "can_assign": active and _supervising(user),
