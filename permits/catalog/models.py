@@ -8,12 +8,17 @@ from permits.core.roles import ROLE_CHOICES
 
 
 class Bilingual:
-    """Picks the Indonesian or English twin of a field for the active language."""
+    """Picks the Indonesian or English twin of a field the office types, for the active language.
+
+    The Indonesian one is `<field>_id`, or plain `<field>` where the field came first (DataField's
+    unit and choices); the English one is `<field>_en`, used when English is on and it is filled in.
+    """
 
     def tr(self, field: str) -> str:
+        indonesian = getattr(self, f"{field}_id") if hasattr(self, f"{field}_id") else getattr(self, field)
         if (get_language() or "id").startswith("en"):
-            return getattr(self, f"{field}_en") or getattr(self, f"{field}_id")
-        return getattr(self, f"{field}_id")
+            return getattr(self, f"{field}_en") or indonesian
+        return indonesian
 
 
 class PermitType(Bilingual, models.Model):
@@ -104,9 +109,16 @@ class DataField(Bilingual, models.Model):
     type = models.CharField(max_length=10, choices=Type.choices, default=Type.TEXT)
     required = models.BooleanField(default=True)
     unit = models.CharField(max_length=20, blank=True)
+    unit_en = models.CharField("satuan (en)", max_length=20, blank=True)
     min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     choices = models.CharField(max_length=500, blank=True, help_text="Pilihan dipisah koma (untuk tipe pilihan)")
+    choices_en = models.CharField(
+        "pilihan (en)",
+        max_length=500,
+        blank=True,
+        help_text="Pilihan yang sama dalam bahasa Inggris, dipisah koma, urutan sama (hanya tampilan)",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -124,7 +136,26 @@ class DataField(Bilingual, models.Model):
 
     @property
     def choice_list(self) -> list[str]:
+        """The choices as stored in the object data (Indonesian): what validation and tariffs compare."""
         return [c.strip() for c in self.choices.split(",") if c.strip()]
+
+    @property
+    def unit_label(self) -> str:
+        return self.tr("unit")
+
+    @property
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(stored value, label in the active language) of each choice; the English by position in
+        `choices_en`, the Indonesian value where that list is short."""
+        values = self.choice_list
+        labels = [c.strip() for c in self.tr("choices").split(",")]
+        return [(value, labels[i] if i < len(labels) and labels[i] else value) for i, value in enumerate(values)]
+
+    def value_label(self, value) -> str:
+        """A stored value as shown: a choice in the active language, anything else as typed."""
+        if self.type == self.Type.CHOICE:
+            return dict(self.choice_options).get(value, value)
+        return value
 
 
 class Step(Bilingual, models.Model):

@@ -275,8 +275,13 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
     val = {"complete": _complete_defaults(task, app)}
     if form:
         val[form] = values or {}
+    data_fields = list(app.permit_type.data_fields.all())
     done = [
-        {"t": t, "outcome": str(forms.OUTCOMES.get(t.outcome, t.outcome)), "rows": forms.payload_rows(t.payload)}
+        {
+            "t": t,
+            "outcome": str(forms.OUTCOMES.get(t.outcome, t.outcome)),
+            "rows": forms.payload_rows(t.payload, data_fields),
+        }
         for t in selectors.application_tasks(app)
         if t.pk != task.pk and t.state == Task.State.DONE
     ]
@@ -285,7 +290,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "task": task,
         "app": app,
         "documents": app.documents.select_related("requirement"),
-        "data_fields": list(app.permit_type.data_fields.all()),
+        "data_fields": data_fields,
         "bound_label": task.step.bound_label,
         "sla": _sla(view),
         "can_claim": active and task.state == Task.State.OPEN and services.task_may_claim(user, task),
@@ -306,7 +311,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "pass_fail": [("pass", _("Sesuai")), ("fail", _("Tidak sesuai"))],
         "approve_reject": [("approve", _("Setujui")), ("reject", _("Tolak"))],
         "holder_rep": [("holder", _("Pemegang izin sendiri")), ("representative", _("Kuasa (perwakilan)"))],
-        "result_rows": forms.payload_rows(task.payload) if not task.is_active else [],
+        "result_rows": forms.payload_rows(task.payload, data_fields) if not task.is_active else [],
         "outcome": str(forms.OUTCOMES.get(task.outcome, task.outcome)),
         "done": done,
         "form": form,
