@@ -175,6 +175,8 @@ OFFICE_NAME = os.environ.get(
 OFFICE_SHORT_NAME = os.environ.get("OFFICE_SHORT_NAME", "DPMPTSP Kota Contoh")
 OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "Jl. Merdeka No. 1, Kota Contoh")
 OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "Senin-Jumat 08.00-16.00 WIB")
+# The same hours for the English pages (text the office types: a twin, like the catalogue's *_en fields).
+OFFICE_HOURS_EN = os.environ.get("OFFICE_HOURS_EN", "Monday-Friday 08.00-16.00 WIB")
 # Public base URL printed in QR codes on receipts and decrees.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Registration number format; {year} and {seq} are filled in. No "/" (numbers appear in URLs).

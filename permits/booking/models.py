@@ -1,6 +1,7 @@
 """Online pre-registration: a booking the applicant fills in at home and brings to the front desk."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from permits.catalog.models import PermitType, Requirement
 
@@ -17,9 +18,9 @@ class Booking(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Menunggu di loket"
-        REGISTERED = "registered", "Sudah didaftarkan"
-        EXPIRED = "expired", "Kedaluwarsa"
+        OPEN = "open", _("Menunggu di loket")
+        REGISTERED = "registered", _("Sudah didaftarkan")
+        EXPIRED = "expired", _("Kedaluwarsa")
 
     code = models.CharField("kode booking", max_length=CODE_LENGTH, unique=True)
     permit_type = models.ForeignKey(PermitType, on_delete=models.PROTECT, related_name="bookings")

@@ -1,27 +1,33 @@
 """The permit catalogue: permit types, their required documents, object data and procedure."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from permits.core.roles import ROLE_CHOICES
 
 
 class Bilingual:
-    """Picks the Indonesian or English twin of a field for the active language."""
+    """Picks the Indonesian or English twin of a field the office types, for the active language.
+
+    The Indonesian one is `<field>_id`, or plain `<field>` where the field came first (DataField's
+    unit and choices); the English one is `<field>_en`, used when English is on and it is filled in.
+    """
 
     def tr(self, field: str) -> str:
+        indonesian = getattr(self, f"{field}_id") if hasattr(self, f"{field}_id") else getattr(self, field)
         if (get_language() or "id").startswith("en"):
-            return getattr(self, f"{field}_en") or getattr(self, f"{field}_id")
-        return getattr(self, f"{field}_id")
+            return getattr(self, f"{field}_en") or indonesian
+        return indonesian
 
 
 class PermitType(Bilingual, models.Model):
     """A kind of permit the office issues, with its published service standard."""
 
     class SurveyPolicy(models.TextChoices):
-        ALWAYS = "always", "Selalu disurvei / always"
-        NEVER = "never", "Tanpa survei / never"
-        DECIDED_AT_VERIFICATION = "verification", "Ditentukan saat verifikasi / decided at verification"
+        ALWAYS = "always", _("Selalu disurvei")
+        NEVER = "never", _("Tanpa survei")
+        DECIDED_AT_VERIFICATION = "verification", _("Ditentukan saat verifikasi")
 
     code = models.SlugField(max_length=20, unique=True, help_text="Kode singkat, mis. PBG")
     name_id = models.CharField("nama (id)", max_length=200)
@@ -54,9 +60,9 @@ class Requirement(Bilingual, models.Model):
     """A document the front desk must see for a permit type (persyaratan)."""
 
     class Form(models.TextChoices):
-        ORIGINAL = "original", "Asli / original"
-        COPY = "copy", "Fotokopi / copy"
-        EITHER = "either", "Asli atau fotokopi / either"
+        ORIGINAL = "original", _("Asli")
+        COPY = "copy", _("Fotokopi")
+        EITHER = "either", _("Asli atau fotokopi")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="requirements")
     code = models.SlugField(max_length=40)
@@ -90,11 +96,11 @@ class DataField(Bilingual, models.Model):
     """One typed item of object data the permit type needs (floor area, location, size ...)."""
 
     class Type(models.TextChoices):
-        TEXT = "text", "Teks"
-        INTEGER = "integer", "Bilangan bulat"
-        DECIMAL = "decimal", "Desimal"
-        DATE = "date", "Tanggal"
-        CHOICE = "choice", "Pilihan"
+        TEXT = "text", _("Teks")
+        INTEGER = "integer", _("Bilangan bulat")
+        DECIMAL = "decimal", _("Desimal")
+        DATE = "date", _("Tanggal")
+        CHOICE = "choice", _("Pilihan")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="data_fields")
     code = models.SlugField(max_length=40)
@@ -103,9 +109,16 @@ class DataField(Bilingual, models.Model):
     type = models.CharField(max_length=10, choices=Type.choices, default=Type.TEXT)
     required = models.BooleanField(default=True)
     unit = models.CharField(max_length=20, blank=True)
+    unit_en = models.CharField("satuan (en)", max_length=20, blank=True)
     min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     choices = models.CharField(max_length=500, blank=True, help_text="Pilihan dipisah koma (untuk tipe pilihan)")
+    choices_en = models.CharField(
+        "pilihan (en)",
+        max_length=500,
+        blank=True,
+        help_text="Pilihan yang sama dalam bahasa Inggris, dipisah koma, urutan sama (hanya tampilan)",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -123,26 +136,45 @@ class DataField(Bilingual, models.Model):
 
     @property
     def choice_list(self) -> list[str]:
+        """The choices as stored in the object data (Indonesian): what validation and tariffs compare."""
         return [c.strip() for c in self.choices.split(",") if c.strip()]
+
+    @property
+    def unit_label(self) -> str:
+        return self.tr("unit")
+
+    @property
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(stored value, label in the active language) of each choice; the English by position in
+        `choices_en`, the Indonesian value where that list is short."""
+        values = self.choice_list
+        labels = [c.strip() for c in self.tr("choices").split(",")]
+        return [(value, labels[i] if i < len(labels) and labels[i] else value) for i, value in enumerate(values)]
+
+    def value_label(self, value) -> str:
+        """A stored value as shown: a choice in the active language, anything else as typed."""
+        if self.type == self.Type.CHOICE:
+            return dict(self.choice_options).get(value, value)
+        return value
 
 
 class Step(Bilingual, models.Model):
     """One step of a permit type's procedure (SOP), owned by a role and bounded in working time."""
 
     class Kind(models.TextChoices):
-        VERIFICATION = "verification", "Verifikasi berkas"
-        SURVEY = "survey", "Survei lapangan"
-        DATA_ENTRY = "data_entry", "Entri data"
-        TECHNICAL_REVIEW = "technical_review", "Rekomendasi teknis"
-        LEVY_ASSESSMENT = "levy_assessment", "Penetapan retribusi (SKRD)"
-        PAYMENT = "payment", "Pembayaran retribusi"
-        APPROVAL = "approval", "Persetujuan"
-        SIGNING = "signing", "Penandatanganan SK"
-        HANDOVER = "handover", "Penyerahan SK"
+        VERIFICATION = "verification", _("Verifikasi berkas")
+        SURVEY = "survey", _("Survei lapangan")
+        DATA_ENTRY = "data_entry", _("Entri data")
+        TECHNICAL_REVIEW = "technical_review", _("Rekomendasi teknis")
+        LEVY_ASSESSMENT = "levy_assessment", _("Penetapan retribusi (SKRD)")
+        PAYMENT = "payment", _("Pembayaran retribusi")
+        APPROVAL = "approval", _("Persetujuan")
+        SIGNING = "signing", _("Penandatanganan SK")
+        HANDOVER = "handover", _("Penyerahan SK")
 
     class Unit(models.TextChoices):
-        HOURS = "hours", "jam kerja"
-        DAYS = "days", "hari kerja"
+        HOURS = "hours", _("jam kerja")
+        DAYS = "days", _("hari kerja")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
@@ -172,6 +204,14 @@ class Step(Bilingual, models.Model):
     @property
     def name(self) -> str:
         return self.tr("name")
+
+    @property
+    def bound_label(self) -> str:
+        """The step's time limit in the active language: '4 jam kerja' / '4 working hours'."""
+        n = self.bound_value
+        if self.bound_unit == self.Unit.HOURS:
+            return ngettext("%(n)d jam kerja", "%(n)d jam kerja", n) % {"n": n}
+        return ngettext("%(n)d hari kerja", "%(n)d hari kerja", n) % {"n": n}
 
 
 class RejectionReason(Bilingual, models.Model):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import get_language
 
 from .roles import user_roles
 
@@ -8,6 +9,13 @@ def office(request):
         "office_name": settings.OFFICE_NAME,
         "office_short_name": settings.OFFICE_SHORT_NAME,
         "office_address": settings.OFFICE_ADDRESS,
-        "office_hours": settings.OFFICE_HOURS,
+        "office_hours": _office_hours(),
         "my_roles": user_roles(getattr(request, "user", None)),
     }
+
+
+def _office_hours() -> str:
+    """The office hours as the office typed them, in English on English pages when given."""
+    if (get_language() or "id").startswith("en") and settings.OFFICE_HOURS_EN:
+        return settings.OFFICE_HOURS_EN
+    return settings.OFFICE_HOURS

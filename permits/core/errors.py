@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 
 @dataclass
 class ServiceError(Exception):
@@ -35,3 +37,10 @@ class Forbidden(ServiceError):
 class Conflict(ServiceError):
     def __init__(self, code: str, message: str, message_en: str):
         super().__init__(code, message, message_en, status=409)
+
+
+def indonesian(text) -> str:
+    """`text` (a lazy translation, e.g. a choice's label) in Indonesian whatever language is active: for the
+    Indonesian message of a ServiceError, which the English side carries separately."""
+    with translation.override("id"):
+        return str(text)

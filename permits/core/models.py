@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -101,8 +102,8 @@ class CalendarClosure(models.Model):
     """A day the office is closed besides weekends and national holidays (cuti bersama, closures)."""
 
     class Kind(models.TextChoices):
-        CUTI_BERSAMA = "cuti_bersama", "Cuti bersama"
-        CLOSURE = "closure", "Kantor tutup / Office closed"
+        CUTI_BERSAMA = "cuti_bersama", _("Cuti bersama")
+        CLOSURE = "closure", _("Kantor tutup")
 
     date = models.DateField(unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CUTI_BERSAMA)

@@ -14,7 +14,8 @@ from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
@@ -35,20 +36,6 @@ from reportlab.platypus import (
 from permits.catalog.models import DataField
 from permits.workflow.models import Applicant, Application
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 _WORDS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas"]
 _WORDS += [f"{w} belas" for w in _WORDS[2:10]] + ["dua puluh"]
 OBJECT_TABLE = "{object_table}"
@@ -113,8 +100,10 @@ class DecreeDraft:
 
 
 def date_id(day: datetime.date) -> str:
-    """'23 November 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """'23 November 2026', with Django's Indonesian month names whatever language the officer reads: the
+    decree is an Indonesian legal document."""
+    with translation.override("id"):
+        return date_format(day, "j F Y")
 
 
 def years_words(n: int) -> str:

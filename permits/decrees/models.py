@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from permits.catalog.models import PermitType
 from permits.workflow.models import Application
@@ -45,9 +46,9 @@ class Decree(models.Model):
     """
 
     class Status(models.TextChoices):
-        VALID = "valid", "Berlaku"
-        REVOKED = "revoked", "Dicabut"
-        EXPIRED = "expired", "Masa berlaku habis"
+        VALID = "valid", _("Berlaku")
+        REVOKED = "revoked", _("Dicabut")
+        EXPIRED = "expired", _("Masa berlaku habis")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decree")
     number = models.CharField("nomor SK", max_length=120, unique=True)
@@ -103,8 +104,8 @@ class Handover(models.Model):
     """The front desk's record of who collected the decree, with which identity, and when."""
 
     class Relation(models.TextChoices):
-        HOLDER = "holder", "Pemegang izin"
-        REPRESENTATIVE = "representative", "Kuasa (dengan surat kuasa)"
+        HOLDER = "holder", _("Pemegang izin")
+        REPRESENTATIVE = "representative", _("Kuasa (dengan surat kuasa)")
 
     decree = models.OneToOneField(Decree, on_delete=models.PROTECT, related_name="handover")
     collected_by = models.CharField("nama pengambil", max_length=200)
@@ -143,19 +144,19 @@ class SurveyInvitation(models.Model):
         return f"survei {self.application}"
 
 
-# The nine elements (unsur) of PermenPANRB 14/2017, in the regulation's order: (code, id, en).
-ELEMENTS: tuple[tuple[str, str, str], ...] = (
-    ("u1", "Persyaratan", "Requirements"),
-    ("u2", "Sistem, mekanisme, dan prosedur", "Procedure"),
-    ("u3", "Waktu penyelesaian", "Completion time"),
-    ("u4", "Biaya/tarif", "Cost/fee"),
-    ("u5", "Produk spesifikasi jenis pelayanan", "Service product"),
-    ("u6", "Kompetensi pelaksana", "Staff competence"),
-    ("u7", "Perilaku pelaksana", "Staff behaviour"),
-    ("u8", "Penanganan pengaduan, saran dan masukan", "Complaint handling"),
-    ("u9", "Sarana dan prasarana", "Facilities"),
+# The nine elements (unsur) of PermenPANRB 14/2017, in the regulation's order: (code, name).
+ELEMENTS: tuple[tuple[str, str], ...] = (
+    ("u1", _("Persyaratan")),
+    ("u2", _("Sistem, mekanisme, dan prosedur")),
+    ("u3", _("Waktu penyelesaian")),
+    ("u4", _("Biaya/tarif")),
+    ("u5", _("Produk spesifikasi jenis pelayanan")),
+    ("u6", _("Kompetensi pelaksana")),
+    ("u7", _("Perilaku pelaksana")),
+    ("u8", _("Penanganan pengaduan, saran dan masukan")),
+    ("u9", _("Sarana dan prasarana")),
 )
-ELEMENT_CODES = tuple(code for code, _, _ in ELEMENTS)
+ELEMENT_CODES = tuple(code for code, _name in ELEMENTS)
 
 
 def _score(label: str) -> models.PositiveSmallIntegerField:

@@ -14,12 +14,6 @@ from . import ikm
 from .models import ELEMENT_CODES, ELEMENTS, Decree, Handover, SurveyInvitation, SurveyResponse
 from .services import survey_url, verify_url
 
-STATUS_LABELS = {
-    Decree.Status.VALID: ("Berlaku", "Valid"),
-    Decree.Status.REVOKED: ("Dicabut", "Revoked"),
-    Decree.Status.EXPIRED: ("Masa berlaku habis", "Expired"),
-}
-
 
 def today() -> datetime.date:
     return timezone.localdate()
@@ -98,7 +92,7 @@ def decree_for_tracking(application: Application) -> dict | None:
         "issued_on": timezone.localtime(decree.issued_at).date(),
         "valid_until": decree.valid_until,
         "status": str(status),
-        "status_label": STATUS_LABELS[status][0],
+        "status_label": str(Decree.Status(status).label),
         "verify_url": verify_url(decree.token),
         "download_allowed": download,
         "survey_url": survey_url(invitation.token) if invitation and not answered else None,
@@ -167,8 +161,8 @@ def ikm_summary(
     return {
         "respondents": n,
         "elements": [
-            {"code": code, "label": label_id, "label_en": label_en, "nrr": result.nrr[i] if result else None}
-            for i, (code, label_id, label_en) in enumerate(ELEMENTS)
+            {"code": code, "label": str(name), "nrr": result.nrr[i] if result else None}
+            for i, (code, name) in enumerate(ELEMENTS)
         ],
         "nrr_weighted": result.nrr_weighted if result else None,
         "ikm": result.ikm if result else None,

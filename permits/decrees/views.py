@@ -16,8 +16,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -34,27 +35,74 @@ from .models import ELEMENTS, Decree
 log = logging.getLogger("permits.decrees")
 MAX_BATCH = 50
 ANSWER_LABELS = {  # the regulation's four answers per element, worst to best
-    "u1": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "u2": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
-    "u3": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
-    "u4": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
-    "u5": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "u6": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
-    "u7": ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
-    "u8": ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
-    "u9": ("Buruk", "Cukup", "Baik", "Sangat baik"),
+    "u1": (
+        pgettext_lazy("SKM answer", "Tidak sesuai"),
+        pgettext_lazy("SKM answer", "Kurang sesuai"),
+        pgettext_lazy("SKM answer", "Sesuai"),
+        pgettext_lazy("SKM answer", "Sangat sesuai"),
+    ),
+    "u2": (
+        pgettext_lazy("SKM answer", "Tidak mudah"),
+        pgettext_lazy("SKM answer", "Kurang mudah"),
+        pgettext_lazy("SKM answer", "Mudah"),
+        pgettext_lazy("SKM answer", "Sangat mudah"),
+    ),
+    "u3": (
+        pgettext_lazy("SKM answer", "Tidak cepat"),
+        pgettext_lazy("SKM answer", "Kurang cepat"),
+        pgettext_lazy("SKM answer", "Cepat"),
+        pgettext_lazy("SKM answer", "Sangat cepat"),
+    ),
+    "u4": (
+        pgettext_lazy("SKM answer", "Sangat mahal"),
+        pgettext_lazy("SKM answer", "Cukup mahal"),
+        pgettext_lazy("SKM answer", "Murah"),
+        pgettext_lazy("SKM answer", "Gratis"),
+    ),
+    "u5": (
+        pgettext_lazy("SKM answer", "Tidak sesuai"),
+        pgettext_lazy("SKM answer", "Kurang sesuai"),
+        pgettext_lazy("SKM answer", "Sesuai"),
+        pgettext_lazy("SKM answer", "Sangat sesuai"),
+    ),
+    "u6": (
+        pgettext_lazy("SKM answer", "Tidak kompeten"),
+        pgettext_lazy("SKM answer", "Kurang kompeten"),
+        pgettext_lazy("SKM answer", "Kompeten"),
+        pgettext_lazy("SKM answer", "Sangat kompeten"),
+    ),
+    "u7": (
+        pgettext_lazy("SKM answer", "Tidak sopan dan ramah"),
+        pgettext_lazy("SKM answer", "Kurang sopan dan ramah"),
+        pgettext_lazy("SKM answer", "Sopan dan ramah"),
+        pgettext_lazy("SKM answer", "Sangat sopan dan ramah"),
+    ),
+    "u8": (
+        pgettext_lazy("SKM answer", "Tidak ada"),
+        pgettext_lazy("SKM answer", "Ada tetapi tidak berfungsi"),
+        pgettext_lazy("SKM answer", "Berfungsi kurang maksimal"),
+        pgettext_lazy("SKM answer", "Dikelola dengan baik"),
+    ),
+    "u9": (
+        pgettext_lazy("SKM answer", "Buruk"),
+        pgettext_lazy("SKM answer", "Cukup"),
+        pgettext_lazy("SKM answer", "Baik"),
+        pgettext_lazy("SKM answer", "Sangat baik"),
+    ),
 }
 QUESTIONS = {
-    "u1": "Bagaimana kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
-    "u2": "Bagaimana kemudahan prosedur pelayanan di unit ini?",
-    "u3": "Bagaimana kecepatan waktu dalam memberikan pelayanan?",
-    "u4": "Bagaimana kewajaran biaya/tarif dalam pelayanan?",
-    "u5": "Bagaimana kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil "
-    "yang diberikan?",
-    "u6": "Bagaimana kompetensi/kemampuan petugas dalam pelayanan?",
-    "u7": "Bagaimana perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
-    "u8": "Bagaimana penanganan pengaduan, saran dan masukan pengguna layanan?",
-    "u9": "Bagaimana kualitas sarana dan prasarana?",
+    "u1": _l("Bagaimana kesesuaian persyaratan pelayanan dengan jenis pelayanannya?"),
+    "u2": _l("Bagaimana kemudahan prosedur pelayanan di unit ini?"),
+    "u3": _l("Bagaimana kecepatan waktu dalam memberikan pelayanan?"),
+    "u4": _l("Bagaimana kewajaran biaya/tarif dalam pelayanan?"),
+    "u5": _l(
+        "Bagaimana kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil "
+        "yang diberikan?"
+    ),
+    "u6": _l("Bagaimana kompetensi/kemampuan petugas dalam pelayanan?"),
+    "u7": _l("Bagaimana perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?"),
+    "u8": _l("Bagaimana penanganan pengaduan, saran dan masukan pengguna layanan?"),
+    "u9": _l("Bagaimana kualitas sarana dan prasarana?"),
 }
 
 
@@ -263,13 +311,13 @@ def _survey_questions(values: dict, errors: dict) -> list[dict]:
     return [
         {
             "code": code,
-            "element": label_en if _english() else label_id,
+            "element": name,
             "question": QUESTIONS[code],
             "answers": [(str(i), text) for i, text in enumerate(ANSWER_LABELS[code], start=1)],
             "value": values.get(code, ""),
             "error": errors.get(code, ""),
         }
-        for code, label_id, label_en in ELEMENTS
+        for code, name in ELEMENTS
     ]
 
 
@@ -283,7 +331,7 @@ def survey(request, token: str):
         return render(request, "decrees/survey_done.html", {"already": True})
     values, errors, error = {}, {}, None
     if request.method == "POST":
-        values = {code: request.POST.get(code, "") for code, _l, _e in ELEMENTS}
+        values = {code: request.POST.get(code, "") for code, _name in ELEMENTS}
         try:
             services.survey_submit(token=token, answers=values, suggestion=request.POST.get("suggestion", ""))
         except ServiceError as exc:

@@ -76,6 +76,21 @@ def _req(code: str, name_id: str, name_en: str, form: str = COPY, *, condition: 
     return row
 
 
+# The units of the demo fields in English (DataField.unit_en).
+UNITS_EN = {
+    "m": "m",
+    "m2": "m2",
+    "m3/bulan": "m3/month",
+    "lantai": "storeys",
+    "muka": "faces",
+    "bulan": "months",
+    "tempat": "place",
+    "inci": "inches",
+    "orang": "people",
+    "unit": "units",
+}
+
+
 def _field(
     code: str,
     label_id: str,
@@ -86,18 +101,23 @@ def _field(
     hi: float | str | None = None,
     *,
     choices: str = "",
+    choices_en: str = "",
     required: bool = True,
 ) -> dict:
-    """An object data field; ``lo``/``hi`` are the allowed range of a number."""
+    """An object data field; ``lo``/``hi`` are the allowed range of a number. ``choices_en`` are the
+    same choices in English, in the same order (shown on English pages; the Indonesian is stored)."""
+    assert len(choices_en.split(",")) == len(choices.split(",")) if choices_en else not choices, code
     return {
         "code": code,
         "label_id": label_id,
         "label_en": label_en,
         "type": type,
         "unit": unit,
+        "unit_en": UNITS_EN[unit] if unit else "",
         "min_value": None if lo is None else Decimal(str(lo)),
         "max_value": None if hi is None else Decimal(str(hi)),
         "choices": choices,
+        "choices_en": choices_en,
         "required": required,
     }
 
@@ -145,6 +165,7 @@ FUNGSI_BANGUNAN = _field(
     "Building function",
     CHOICE,
     choices="Hunian,Usaha,Sosial budaya,Keagamaan,Khusus",
+    choices_en="Residential,Business,Social and cultural,Religious,Special",
 )
 ALAMAT_LOKASI = _field("alamat_lokasi", "Alamat lokasi", "Site address")
 KELURAHAN = _field("kelurahan", "Kelurahan", "Urban village (kelurahan)")
@@ -330,6 +351,7 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 "Kind of advertisement",
                 CHOICE,
                 choices="Papan/Billboard,Videotron/Megatron,Baliho,Spanduk,Umbul-umbul,Neon box,Stiker",
+                choices_en="Board/billboard,Video screen,Large banner board,Banner,Flag banner,Neon box,Sticker",
             ),
             _field("naskah", "Naskah/tema reklame", "Advertisement text or theme"),
             _field("panjang_m", "Panjang", "Length", DECIMAL, "m", "0.1", 50),
@@ -448,6 +470,7 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 "Kind of practitioner",
                 CHOICE,
                 choices="Dokter,Dokter spesialis,Dokter gigi,Dokter gigi spesialis",
+                choices_en="Physician,Specialist physician,Dentist,Specialist dentist",
             ),
             _field("nomor_str", "Nomor STR", "STR number"),
             _field("nama_fasyankes", "Nama fasilitas pelayanan kesehatan", "Name of the health facility"),
@@ -547,7 +570,14 @@ DEMO_PERMIT_TYPES: list[dict] = [
             SURAT_KUASA,
         ],
         "data_fields": [
-            _field("jenis_sumur", "Jenis sumur", "Kind of well", CHOICE, choices="Sumur bor,Sumur gali"),
+            _field(
+                "jenis_sumur",
+                "Jenis sumur",
+                "Kind of well",
+                CHOICE,
+                choices="Sumur bor,Sumur gali",
+                choices_en="Drilled well,Dug well",
+            ),
             _field("kedalaman_m", "Kedalaman sumur", "Well depth", DECIMAL, "m", 1, 300),
             _field("diameter_pipa", "Diameter pipa", "Pipe diameter", DECIMAL, "inci", 1, 12),
             _field(
@@ -565,6 +595,7 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 "Use of the water",
                 CHOICE,
                 choices="Niaga/komersial,Industri,Hotel,Rumah sakit,Pertanian,Sosial",
+                choices_en="Trade/commercial,Industry,Hotel,Hospital,Agriculture,Social",
             ),
             ALAMAT_LOKASI,
             _field("koordinat", "Koordinat titik sumur (lintang, bujur)", "Well coordinates (lat, long)"),
@@ -676,6 +707,7 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 "Kind of store",
                 CHOICE,
                 choices="Minimarket,Supermarket,Hypermarket,Department store,Perkulakan",
+                choices_en="Minimarket,Supermarket,Hypermarket,Department store,Wholesale store",
             ),
             _field("luas_lantai_usaha", "Luas lantai usaha", "Sales floor area", DECIMAL, "m2", 10, 50000),
             _field(
@@ -792,6 +824,7 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 "Kind of application",
                 CHOICE,
                 choices="SLF pertama,Perpanjangan SLF",
+                choices_en="First SLF,SLF renewal",
             ),
             _field("nomor_pbg", "Nomor PBG/IMB", "PBG/IMB number"),
             _field("luas_bangunan", "Luas bangunan", "Floor area", DECIMAL, "m2", 1, 100000),
@@ -892,6 +925,10 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 choices=(
                     "Jasa makanan dan minuman,Penyediaan akomodasi,Hiburan dan rekreasi,"
                     "Jasa perjalanan wisata,Penyelenggaraan MICE,Spa"
+                ),
+                choices_en=(
+                    "Food and beverage services,Accommodation,Entertainment and recreation,"
+                    "Travel services,MICE organising,Spa"
                 ),
             ),
             _field("kapasitas", "Kapasitas (kursi/kamar)", "Capacity (seats/rooms)", INTEGER, "unit", 1, 10000),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from permits.catalog.models import PermitType
 from permits.workflow.models import Application
@@ -26,9 +27,9 @@ class TariffRule(models.Model):
     """
 
     class Rounding(models.TextChoices):
-        UP = "up", "Dibulatkan ke atas / up"
-        HALF_UP = "half_up", "Dibulatkan terdekat / nearest"
-        DOWN = "down", "Dibulatkan ke bawah / down"
+        UP = "up", _("Dibulatkan ke atas")
+        HALF_UP = "half_up", _("Dibulatkan terdekat")
+        DOWN = "down", _("Dibulatkan ke bawah")
 
     permit_type = models.ForeignKey(PermitType, on_delete=models.PROTECT, related_name="tariff_rules")
     version = models.CharField(max_length=40, help_text="mis. 2024.1")
@@ -70,10 +71,10 @@ class TariffComponent(models.Model):
     """One row of a tariff rule: fixed, rate x quantity, coefficient by class, or minimum."""
 
     class Kind(models.TextChoices):
-        FIXED = tariffs.FIXED, "Tetap / fixed"
-        RATE = tariffs.RATE, "Tarif x jumlah / rate x quantity"
-        COEFFICIENT = tariffs.COEFFICIENT, "Koefisien / coefficient"
-        MINIMUM = tariffs.MINIMUM, "Minimum"
+        FIXED = tariffs.FIXED, _("Tetap")
+        RATE = tariffs.RATE, _("Tarif x jumlah")
+        COEFFICIENT = tariffs.COEFFICIENT, _("Koefisien")
+        MINIMUM = tariffs.MINIMUM, _("Minimum")
 
     rule = models.ForeignKey(TariffRule, on_delete=models.CASCADE, related_name="components")
     order = models.PositiveSmallIntegerField(default=0)
@@ -117,9 +118,9 @@ class LevyAssessment(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Konsep"
-        ISSUED = "issued", "Terbit"
-        CANCELLED = "cancelled", "Dibatalkan"
+        DRAFT = "draft", _("Konsep")
+        ISSUED = "issued", _("Terbit")
+        CANCELLED = "cancelled", _("Dibatalkan")
 
     number = models.CharField("nomor SKRD", max_length=40, unique=True)
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="levy_assessments")
@@ -176,10 +177,10 @@ class Bill(models.Model):
     """
 
     class State(models.TextChoices):
-        OPEN = "open", "Menunggu pembayaran"
-        PAID = "paid", "Lunas"
-        EXPIRED = "expired", "Kedaluwarsa"
-        CANCELLED = "cancelled", "Dibatalkan"
+        OPEN = "open", _("Menunggu pembayaran")
+        PAID = "paid", _("Lunas")
+        EXPIRED = "expired", _("Kedaluwarsa")
+        CANCELLED = "cancelled", _("Dibatalkan")
 
     assessment = models.ForeignKey(LevyAssessment, on_delete=models.PROTECT, related_name="bills")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="bills")
@@ -222,8 +223,8 @@ class Payment(models.Model):
     so is the bill. `answer` keeps the first answer given, to repeat it to a repeated notice."""
 
     class Channel(models.TextChoices):
-        SNAP = "snap", "Bank BJB (SNAP virtual account)"
-        TELLER = "teller", "Teller / bukti setor"
+        SNAP = "snap", _("Bank BJB (SNAP virtual account)")
+        TELLER = "teller", _("Teller / bukti setor")
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
     partner = models.CharField(max_length=64)  # the bank's SNAP partner id, or "teller"

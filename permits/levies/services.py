@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from permits.catalog.models import Step
 from permits.core.audit import audit_record
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError, indonesian
 from permits.core.money import rupiah
 from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
 from permits.core.sequences import sequence_next
@@ -308,7 +308,11 @@ def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     reason = _reason(reason)
     bill, app = _locked_bill(bill_id)
     if bill.state not in (Bill.State.OPEN, Bill.State.EXPIRED):
-        raise Conflict("bill_closed", f"Tagihan berstatus {bill.get_state_display()}.", f"The bill is {bill.state}.")
+        raise Conflict(
+            "bill_closed",
+            f"Tagihan berstatus {indonesian(Bill.State(bill.state).label)}.",
+            f"The bill is {bill.state}.",
+        )
     before = bill.state
     bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
     bill.save()

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from permits.notifications.models import Message
 from permits.workflow.models import Task
@@ -25,11 +26,11 @@ class Alert(models.Model):
     """One alert level raised for one task, with the message that carried it."""
 
     class Level(models.TextChoices):
-        WARNING = "warning", "Peringatan (batas waktu hampir habis)"
-        OVERDUE = "overdue", "Terlambat"
-        IDLE = "idle", "Tidak ada tindakan"
-        ESCALATED_SUPERVISOR = "escalated_supervisor", "Eskalasi ke kepala bidang"
-        ESCALATED_HEAD = "escalated_head", "Eskalasi ke kepala dinas"
+        WARNING = "warning", _("Peringatan (batas waktu hampir habis)")
+        OVERDUE = "overdue", _("Terlambat")
+        IDLE = "idle", _("Tidak ada tindakan")
+        ESCALATED_SUPERVISOR = "escalated_supervisor", _("Eskalasi ke kepala bidang")
+        ESCALATED_HEAD = "escalated_head", _("Eskalasi ke kepala dinas")
 
     # Levels that ask the recipient for an explanation (a warning is a reminder; the head reads
     # the explanations rather than owing one).

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from permits.catalog.models import PermitType, Step
 from permits.core.calendar import office_calendar
@@ -780,7 +780,12 @@ def digest_figures(*, day: datetime.date, now: datetime.datetime) -> DigestFigur
         alerts=Alert.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end).count(),
         unanswered=Explanation.objects.filter(answered_at__isnull=True).count(),
         worst=[
-            (t.application.registration_number, humanize(cal.working_time_between(t.due_at, now), cal.day_length()))
-            for t in worst
+            (t.application.registration_number, _late_id(cal.working_time_between(t.due_at, now), cal)) for t in worst
         ],
     )
+
+
+def _late_id(late: timedelta, cal: WorkCalendar) -> str:
+    """How late, in Indonesian: the digest is an Indonesian SMS whatever language the caller speaks."""
+    with translation.override("id"):
+        return humanize(late, cal.day_length())

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from permits.catalog.models import Step
 from permits.core.audit import audit_record, audit_record_many
@@ -310,12 +310,16 @@ def _raise_each(pairs, *, now, cal) -> tuple[list[Alert], int]:
 
 
 def _late_label(level: str, task: Task, cal: WorkCalendar, now: datetime.datetime) -> str:
-    day = cal.day_length()
+    """How late, for the alert message. In Indonesian whatever language the request that raised the
+    alert speaks: the message templates and the step's name in them (`name_id`) are Indonesian."""
     if level == L.WARNING:
-        return humanize(th.working_left(cal, now, task.due_at), day)
-    if level == L.IDLE:
-        return humanize(cal.working_time_between(task.claimed_at or task.started_at, now), day)
-    return humanize(cal.working_time_between(task.due_at, now), day)
+        late = th.working_left(cal, now, task.due_at)
+    elif level == L.IDLE:
+        late = cal.working_time_between(task.claimed_at or task.started_at, now)
+    else:
+        late = cal.working_time_between(task.due_at, now)
+    with translation.override("id"):
+        return humanize(late, cal.day_length())
 
 
 def _link(level: str, task: Task, explanation: Explanation | None) -> str:

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from permits.workflow.models import Applicant, Application
 
@@ -24,8 +25,8 @@ class Channel(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    ID = "id", "Bahasa Indonesia"
-    EN = "en", "English"
+    ID = "id", _("Bahasa Indonesia")
+    EN = "en", _("English")
 
 
 class MessageTemplate(models.Model):
@@ -82,11 +83,11 @@ class Message(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Antre"
-        SENDING = "sending", "Sedang dikirim"
-        SENT = "sent", "Terkirim"
-        DELIVERED = "delivered", "Diterima"
-        FAILED = "failed", "Gagal"
+        QUEUED = "queued", _("Antre")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        DELIVERED = "delivered", _("Diterima")
+        FAILED = "failed", _("Gagal")
 
     application = models.ForeignKey(
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox_messages"
@@ -141,10 +142,10 @@ class DeliveryAttempt(models.Model):
     """One try at handing a message to its provider, whatever came of it (the provider's answer)."""
 
     class Outcome(models.TextChoices):
-        SENT = "sent", "Diterima penyedia"
-        DELIVERED = "delivered", "Sampai"
-        RETRY = "retry", "Gagal sementara"
-        FAILED = "failed", "Gagal tetap"
+        SENT = "sent", _("Diterima penyedia")
+        DELIVERED = "delivered", _("Sampai")
+        RETRY = "retry", _("Gagal sementara")
+        FAILED = "failed", _("Gagal tetap")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="delivery_attempts")
     at = models.DateTimeField()

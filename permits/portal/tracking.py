@@ -1,8 +1,8 @@
 """What the applicant sees of an application: plain words, dates, the desk (a unit, never a person).
 
 Built from the application, its Task rows and its Pauses only; never from the audit log, which
-names officers. Nothing here writes. The labels come in Indonesian and English pairs chosen by
-the active language, so they need no compiled message catalogue.
+names officers. Nothing here writes. The labels are Indonesian msgids translated by gettext
+(locale/en) under the active language; dates go through Django's formats.
 
 `tracking_view(app)` answers both the public page and `GET /api/v1/track/{number}`;
 `tracking_view_cached(tracked)` keeps that answer in the cache under the version of the application's
@@ -19,7 +19,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from permits.catalog.models import Step
 from permits.decrees.selectors import application_survey_answered, decree_for_tracking
@@ -33,93 +35,80 @@ from .selectors import Tracked, application_for_view
 
 K = Step.Kind
 S = Application.Status
-Pair = tuple[str, str]  # (Indonesian, English)
 
-MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-STATUS_LABELS: dict[str, Pair] = {
-    S.REGISTERED: ("Berkas diterima, menunggu verifikasi", "File received, waiting for verification"),
-    S.RETURNED: ("Dikembalikan: lengkapi berkas", "Returned: please complete your file"),
-    S.REJECTED: ("Permohonan ditolak", "Application refused"),
-    S.WITHDRAWN: ("Permohonan dicabut", "Application withdrawn"),
-    S.DECREE_ISSUED: ("SK siap diambil", "Decree ready for collection"),
-    S.COLLECTED: ("SK sudah diambil", "Decree collected"),
+STATUS_LABELS = {
+    S.REGISTERED: _("Berkas diterima, menunggu verifikasi"),
+    S.RETURNED: _("Dikembalikan: lengkapi berkas"),
+    S.REJECTED: _("Permohonan ditolak"),
+    S.WITHDRAWN: _("Permohonan dicabut"),
+    S.DECREE_ISSUED: _("SK siap diambil"),
+    S.COLLECTED: _("SK sudah diambil"),
 }
 # The formal status, as printed on the office's documents.
-STATUS_NAMES: dict[str, Pair] = {
-    S.REGISTERED: ("Terdaftar", "Registered"),
-    S.IN_PROCESS: ("Sedang diproses", "In process"),
-    S.RETURNED: ("Dikembalikan untuk perbaikan", "Returned for correction"),
-    S.AWAITING_PAYMENT: ("Menunggu pembayaran", "Awaiting payment"),
-    S.APPROVED: ("Disetujui", "Approved"),
-    S.REJECTED: ("Ditolak", "Refused"),
-    S.DECREE_ISSUED: ("SK terbit", "Decree issued"),
-    S.COLLECTED: ("SK sudah diambil", "Decree collected"),
-    S.WITHDRAWN: ("Dicabut pemohon", "Withdrawn by the applicant"),
+STATUS_NAMES = {
+    S.REGISTERED: _("Terdaftar"),
+    S.IN_PROCESS: _("Sedang diproses"),
+    S.RETURNED: _("Dikembalikan untuk perbaikan"),
+    S.AWAITING_PAYMENT: _("Menunggu pembayaran"),
+    S.APPROVED: _("Disetujui"),
+    S.REJECTED: _("Ditolak"),
+    S.DECREE_ISSUED: _("SK terbit"),
+    S.COLLECTED: _("SK sudah diambil"),
+    S.WITHDRAWN: _("Dicabut pemohon"),
 }
 # While the file is being processed, the label says what its current step is doing.
-STEP_LABELS: dict[str, Pair] = {
-    K.VERIFICATION: ("Berkas sedang diverifikasi", "Your documents are being verified"),
-    K.DATA_ENTRY: ("Data sedang dientri", "Your data are being entered"),
-    K.TECHNICAL_REVIEW: ("Sedang dikaji tim teknis", "Under review by the technical team"),
-    K.LEVY_ASSESSMENT: ("Retribusi sedang dihitung", "The levy is being calculated"),
-    K.PAYMENT: ("Menunggu pembayaran retribusi", "Waiting for the levy payment"),
-    K.APPROVAL: ("Menunggu persetujuan kepala bidang", "Waiting for the division head's approval"),
-    K.SIGNING: ("Menunggu tanda tangan SK", "Waiting for the decree to be signed"),
-    K.HANDOVER: ("SK siap diambil", "Decree ready for collection"),
+STEP_LABELS = {
+    K.VERIFICATION: _("Berkas sedang diverifikasi"),
+    K.DATA_ENTRY: _("Data sedang dientri"),
+    K.TECHNICAL_REVIEW: _("Sedang dikaji tim teknis"),
+    K.LEVY_ASSESSMENT: _("Retribusi sedang dihitung"),
+    K.PAYMENT: _("Menunggu pembayaran retribusi"),
+    K.APPROVAL: _("Menunggu persetujuan kepala bidang"),
+    K.SIGNING: _("Menunggu tanda tangan SK"),
+    K.HANDOVER: _("SK siap diambil"),
 }
-SURVEY_SCHEDULED: Pair = ("Sedang disurvei petugas lapangan, jadwal {date}", "Field survey by our officers, on {date}")
-SURVEY_WAITING: Pair = ("Menunggu jadwal survei lapangan", "Waiting for a field survey date")
-IN_PROCESS: Pair = ("Sedang diproses", "In process")
+SURVEY_SCHEDULED = _("Sedang disurvei petugas lapangan, jadwal %(date)s")
+SURVEY_WAITING = _("Menunggu jadwal survei lapangan")
+IN_PROCESS = _("Sedang diproses")
 
 # Which unit holds the file, by the role of the current step. Never an officer's name.
-DESKS: dict[str, Pair] = {
-    "frontdesk": ("Bidang Pelayanan / Loket", "Service division / front desk"),
-    "verifier": ("Tim Verifikasi", "Verification team"),
-    "surveyor": ("Tim Survei Lapangan", "Field survey team"),
-    "data_entry": ("Bidang Pengolahan Data", "Data processing unit"),
-    "technical": ("Tim Teknis", "Technical team"),
-    "treasurer": ("Bendahara Penerimaan", "Revenue treasurer"),
-    "supervisor": ("Kepala Bidang Perizinan", "Head of the licensing division"),
-    "head": ("Kepala Dinas", "Head of the office"),
-    "admin": ("Sekretariat", "Secretariat"),
+DESKS = {
+    "frontdesk": _("Bidang Pelayanan / Loket"),
+    "verifier": _("Tim Verifikasi"),
+    "surveyor": _("Tim Survei Lapangan"),
+    "data_entry": _("Bidang Pengolahan Data"),
+    "technical": _("Tim Teknis"),
+    "treasurer": _("Bendahara Penerimaan"),
+    "supervisor": _("Kepala Bidang Perizinan"),
+    "head": _("Kepala Dinas"),
+    "admin": _("Sekretariat"),
 }
-OFFICE_DESK: Pair = ("Kantor pelayanan perizinan", "Permit service office")
+OFFICE_DESK = _("Kantor pelayanan perizinan")
 
-T_REGISTERED: Pair = ("Berkas diterima di loket", "File received at the front desk")
-T_DONE: dict[str, Pair] = {
-    K.VERIFICATION: ("Verifikasi selesai", "Verification completed"),
-    K.SURVEY: ("Survei lapangan selesai", "Field survey completed"),
-    K.DATA_ENTRY: ("Entri data selesai", "Data entry completed"),
-    K.TECHNICAL_REVIEW: ("Kajian tim teknis selesai", "Technical review completed"),
-    K.LEVY_ASSESSMENT: ("Retribusi ditetapkan", "Levy assessed"),
-    K.PAYMENT: ("Retribusi dibayar", "Levy paid"),
-    K.APPROVAL: ("Permohonan disetujui", "Application approved"),
-    K.SIGNING: ("SK ditandatangani, siap diambil", "Decree signed, ready for collection"),
-    K.HANDOVER: ("SK diambil", "Decree collected"),
+T_REGISTERED = _("Berkas diterima di loket")
+T_DONE = {
+    K.VERIFICATION: _("Verifikasi selesai"),
+    K.SURVEY: _("Survei lapangan selesai"),
+    K.DATA_ENTRY: _("Entri data selesai"),
+    K.TECHNICAL_REVIEW: _("Kajian tim teknis selesai"),
+    K.LEVY_ASSESSMENT: _("Retribusi ditetapkan"),
+    K.PAYMENT: _("Retribusi dibayar"),
+    K.APPROVAL: _("Permohonan disetujui"),
+    K.SIGNING: _("SK ditandatangani, siap diambil"),
+    K.HANDOVER: _("SK diambil"),
 }
-T_SURVEY_SCHEDULED: Pair = ("Survei dijadwalkan {date}", "Survey scheduled for {date}")
-T_SURVEY_SKIPPED: Pair = ("Survei lapangan tidak diperlukan", "No field survey needed")
-T_RETURNED: Pair = ("Dikembalikan untuk perbaikan", "Returned for correction")
-T_RESUBMITTED: Pair = ("Perbaikan diterima", "Corrections received")
-T_REWORK: Pair = ("Diperiksa ulang pada langkah sebelumnya", "Checked again at an earlier step")
-T_REJECTED: Pair = ("Permohonan ditolak", "Application refused")
-T_WITHDRAWN: Pair = ("Permohonan dicabut", "Application withdrawn")
-
-
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
-
-
-def tr(pair: Pair, **values) -> str:
-    """The pair's text in the active language, with `values` filled in."""
-    text = pair[1] if _english() else pair[0]
-    return text.format(**values) if values else text
+T_SURVEY_SCHEDULED = _("Survei dijadwalkan %(date)s")
+T_SURVEY_SKIPPED = _("Survei lapangan tidak diperlukan")
+T_RETURNED = _("Dikembalikan untuk perbaikan")
+T_RESUBMITTED = _("Perbaikan diterima")
+T_REWORK = _("Diperiksa ulang pada langkah sebelumnya")
+T_REJECTED = _("Permohonan ditolak")
+T_WITHDRAWN = _("Permohonan dicabut")
 
 
 def short_date(value: date | str | None) -> str:
-    """'3 Des' (Indonesian) or '3 Dec' (English); '' for a missing or unreadable date."""
+    """'3 Des' (Indonesian) or '3 Dec' (English), Django's month abbreviations of the active language;
+    '' for a missing or unreadable date."""
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value)
@@ -129,8 +118,7 @@ def short_date(value: date | str | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
-    months = MONTHS_EN if _english() else MONTHS_ID
-    return f"{value.day} {months[value.month - 1]}"
+    return date_format(value, "j M")
 
 
 def _visit_date(task: Task | None) -> str | None:
@@ -141,21 +129,21 @@ def _visit_date(task: Task | None) -> str | None:
 def status_label(app: Application, current: Task | None) -> str:
     """Where the file is, in the applicant's words."""
     if app.status in STATUS_LABELS:
-        return tr(STATUS_LABELS[app.status])
+        return str(STATUS_LABELS[app.status])
     if current is None:
-        return tr(IN_PROCESS)
+        return str(IN_PROCESS)
     if current.kind == K.SURVEY:
         visit = short_date(_visit_date(current))
-        return tr(SURVEY_SCHEDULED, date=visit) if visit else tr(SURVEY_WAITING)
-    return tr(STEP_LABELS.get(current.kind, IN_PROCESS))
+        return SURVEY_SCHEDULED % {"date": visit} if visit else str(SURVEY_WAITING)
+    return str(STEP_LABELS.get(current.kind, IN_PROCESS))
 
 
 def status_name(status: str) -> str:
-    return tr(STATUS_NAMES.get(status, (status, status)))
+    return str(STATUS_NAMES.get(status, status))
 
 
 def desk_label(role: str) -> str:
-    return tr(DESKS.get(role, OFFICE_DESK))
+    return str(DESKS.get(role, OFFICE_DESK))
 
 
 def current_step(current: Task | None) -> dict | None:
@@ -175,17 +163,18 @@ def _task_events(task: Task, pauses: list[Pause]) -> list[tuple[datetime, str]]:
     if task.kind == K.SURVEY and _visit_date(task):
         # The schedule is stored on the task without its own timestamp: the claim is when the
         # surveyor took it up (scheduling claims an open task), the start otherwise.
-        events.append((task.claimed_at or task.started_at, tr(T_SURVEY_SCHEDULED, date=short_date(_visit_date(task)))))
+        scheduled = T_SURVEY_SCHEDULED % {"date": short_date(_visit_date(task))}
+        events.append((task.claimed_at or task.started_at, scheduled))
     if task.state == Task.State.DONE and task.finished_at and task.kind in T_DONE:
-        events.append((task.finished_at, tr(T_DONE[task.kind])))
+        events.append((task.finished_at, str(T_DONE[task.kind])))
     elif task.state == Task.State.SKIPPED and task.kind == K.SURVEY and task.finished_at:
-        events.append((task.finished_at, tr(T_SURVEY_SKIPPED)))
+        events.append((task.finished_at, str(T_SURVEY_SKIPPED)))
     elif task.state == Task.State.CANCELLED and task.outcome == "rework" and task.finished_at:
-        events.append((task.finished_at, tr(T_REWORK)))
+        events.append((task.finished_at, str(T_REWORK)))
     for pause in pauses:
-        events.append((pause.started_at, tr(T_RETURNED)))
+        events.append((pause.started_at, str(T_RETURNED)))
         if pause.ended_at:
-            events.append((pause.ended_at, tr(T_RESUBMITTED)))
+            events.append((pause.ended_at, str(T_RESUBMITTED)))
     return events
 
 
@@ -194,16 +183,16 @@ def timeline(app: Application, tasks: list[Task], pauses: list[Pause]) -> list[d
     by_task: dict[int, list[Pause]] = {}
     for pause in pauses:
         by_task.setdefault(pause.task_id, []).append(pause)
-    events: list[tuple[datetime, str]] = [(app.registered_at, tr(T_REGISTERED))]
+    events: list[tuple[datetime, str]] = [(app.registered_at, str(T_REGISTERED))]
     for task in tasks:
         events.extend(_task_events(task, by_task.pop(task.pk, [])))
     for orphans in by_task.values():  # a pause always has its task; kept for safety
         for pause in orphans:
-            events.append((pause.started_at, tr(T_RETURNED)))
+            events.append((pause.started_at, str(T_RETURNED)))
     if app.status == S.REJECTED and app.finished_at:
-        events.append((app.finished_at, tr(T_REJECTED)))
+        events.append((app.finished_at, str(T_REJECTED)))
     elif app.status == S.WITHDRAWN and app.finished_at:
-        events.append((app.finished_at, tr(T_WITHDRAWN)))
+        events.append((app.finished_at, str(T_WITHDRAWN)))
     events.sort(key=lambda e: e[0])  # stable: same-instant events keep the procedure's order
     return [{"at": at, "label": label} for at, label in events]
 
@@ -258,9 +247,10 @@ def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
 
 
 # The shape of a kept entry is part of its key. During a rolling deploy the processes of two releases
-# share one cache; an entry one release wrote must never reach the other (the release before this one
-# kept the bare value, this one keeps (value, survey offered)). Raise it whenever the shape changes.
-CACHE_FORMAT = 2
+# share one cache; an entry one release wrote must never reach the other. Raise it whenever the shape
+# or the wording changes (2: (value, survey offered); 3: labels from the gettext catalog, keyed by the
+# active language code).
+CACHE_FORMAT = 3
 
 
 def _cached(app: Tracked, part: str, build: Callable[[dict], Any]):
@@ -269,7 +259,7 @@ def _cached(app: Tracked, part: str, build: Callable[[dict], Any]):
     seconds = settings.TRACKING_CACHE_SECONDS
     if not app.version or seconds <= 0:
         return build(tracking_view(application_for_view(app.pk)))
-    key = f"portal:{part}:v{CACHE_FORMAT}:{app.pk}:{app.version[:32]}:{'en' if _english() else 'id'}"
+    key = f"portal:{part}:v{CACHE_FORMAT}:{app.pk}:{app.version[:32]}:{get_language() or settings.LANGUAGE_CODE}"
     hit = cache.get(key)
     if hit is not None:
         value, survey_offered = hit

@@ -168,10 +168,32 @@ def _value(key: str, value: Any) -> str:
     return str(_VALUES[value]) if isinstance(value, str) and value in _VALUES else str(value)
 
 
-def payload_rows(payload: dict) -> list[tuple[str, str]]:
-    """(label, value) pairs of what a finished step recorded, for the pages."""
+def _object_data(value: dict, fields: dict) -> str:
+    """Object data (or survey measurements) by field code, worded as the catalogue words it: the field's
+    label, a choice and the unit in the active language (the stored values stay as they are)."""
+    parts = []
+    for code, raw in value.items():
+        field = fields.get(code)
+        if field is None:
+            parts.append(f"{code}: {raw}")
+            continue
+        shown = field.value_label(raw) if raw not in (None, "") else "-"
+        unit = f" {field.unit_label}" if field.unit and raw not in (None, "") else ""
+        parts.append(f"{field.label}: {shown}{unit}")
+    return ", ".join(parts) or "-"
+
+
+def payload_rows(payload: dict, data_fields=()) -> list[tuple[str, str]]:
+    """(label, value) pairs of what a finished step recorded, for the pages. `data_fields`: the permit
+    type's object data fields, to word the recorded object data and measurements."""
+    fields = {f.code: f for f in data_fields}
     return [
-        (str(_LABELS.get(key, key)), _value(key, value))
+        (
+            str(_LABELS.get(key, key)),
+            _object_data(value, fields)
+            if key in ("data", "measurements") and isinstance(value, dict) and fields
+            else _value(key, value),
+        )
         for key, value in (payload or {}).items()
         if value not in (None, "", {}, [])
     ]

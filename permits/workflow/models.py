@@ -143,12 +143,12 @@ class Task(models.Model):
     """
 
     class State(models.TextChoices):
-        OPEN = "open", "Menunggu diambil"
-        CLAIMED = "claimed", "Sedang dikerjakan"
-        DONE = "done", "Selesai"
-        SKIPPED = "skipped", "Dilewati"
-        RETURNED = "returned", "Dikembalikan ke pemohon"
-        CANCELLED = "cancelled", "Dibatalkan"
+        OPEN = "open", _("Menunggu diambil")
+        CLAIMED = "claimed", _("Sedang dikerjakan")
+        DONE = "done", _("Selesai")
+        SKIPPED = "skipped", _("Dilewati")
+        RETURNED = "returned", _("Dikembalikan ke pemohon")
+        CANCELLED = "cancelled", _("Dibatalkan")
 
     ACTIVE_STATES = (State.OPEN, State.CLAIMED)
 

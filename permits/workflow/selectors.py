@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from permits.core.calendar import office_calendar
 from permits.core.models import AuditEvent
@@ -34,7 +35,7 @@ def task_view(task: Task, now: datetime | None = None) -> TaskView:
         task=task,
         left=left,
         sla=sla_state(cal, now, task.due_at, timedelta(seconds=task.bound_seconds)),
-        left_label=label if left >= timedelta(0) else f"terlambat {label}",
+        left_label=label if left >= timedelta(0) else _("terlambat %(late)s") % {"late": label},
     )
 
 

@@ -17,7 +17,7 @@ from permits.catalog.models import PermitType, RejectionReason, Step
 from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError, indonesian
 from permits.core.roles import ADMIN, FRONTDESK, HEAD, ROLES, SUPERVISOR, has_role
 from permits.workflow.models import Application
 
@@ -56,9 +56,10 @@ def _transition(app: Application, event: Event, actor, now, note="", **after) ->
     try:
         app.status = next_status(app.status, event)
     except TransitionError:
+        status_id = indonesian(Application.Status(before).label)
         raise Conflict(
             "invalid_transition",
-            f"Tindakan ini tidak dapat dilakukan: permohonan berstatus '{app.get_status_display()}'.",
+            f"Tindakan ini tidak dapat dilakukan: permohonan berstatus '{status_id}'.",
             f"Not allowed while the application is {before}.",
         ) from None
     app.save()
@@ -258,7 +259,7 @@ def _require_active(app: Application) -> None:
     if app.status not in ACTIVE:
         raise Conflict(
             "application_closed",
-            f"Permohonan berstatus '{app.get_status_display()}': tidak ada tindakan lagi.",
+            f"Permohonan berstatus '{indonesian(Application.Status(app.status).label)}': tidak ada tindakan lagi.",
             f"The application is {app.status}; no more actions.",
         )
 
@@ -266,7 +267,9 @@ def _require_active(app: Application) -> None:
 def _require_task_active(task: Task) -> None:
     if not task.is_active:
         raise Conflict(
-            "task_closed", f"Tugas ini sudah {task.get_state_display().lower()}.", f"The task is already {task.state}."
+            "task_closed",
+            f"Tugas ini sudah {indonesian(Task.State(task.state).label).lower()}.",
+            f"The task is already {task.state}.",
         )
 
 

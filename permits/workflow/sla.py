@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import ngettext
+
 from permits.core.workdays import WorkCalendar
 
 ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
@@ -31,7 +33,8 @@ def sla_state(cal: WorkCalendar, now: datetime, due: datetime, bound: timedelta)
 
 
 def humanize(duration: timedelta, day: timedelta) -> str:
-    """'2 hari 3 jam' in working days of length `day`; '45 menit' below an hour."""
+    """A working-time duration in the active language: '2 hari 3 jam' / '2 days 3 hours', in working
+    days of length `day`; minutes ('45 menit') below an hour. The one place durations are worded."""
     seconds = int(abs(duration).total_seconds())
     day_s = int(day.total_seconds())
     days, rest = divmod(seconds, day_s)
@@ -39,9 +42,9 @@ def humanize(duration: timedelta, day: timedelta) -> str:
     minutes = rest // 60
     parts = []
     if days:
-        parts.append(f"{days} hari")
+        parts.append(ngettext("%(n)d hari", "%(n)d hari", days) % {"n": days})
     if hours:
-        parts.append(f"{hours} jam")
+        parts.append(ngettext("%(n)d jam", "%(n)d jam", hours) % {"n": hours})
     if not days and not hours:
-        parts.append(f"{minutes} menit")
+        parts.append(ngettext("%(n)d menit", "%(n)d menit", minutes) % {"n": minutes})
     return " ".join(parts)

@@ -163,10 +163,6 @@ def _sla(view: selectors.TaskView) -> dict[str, str]:
     return {"cls": cls, "badge": str(label), "left": view.left_label}
 
 
-def _bound_label(step: Step) -> str:
-    return f"{step.bound_value} {step.get_bound_unit_display()}"
-
-
 def _officers_by_role(roles) -> dict[str, list]:
     """Active officers holding each of `roles` (for the assign forms)."""
     found: dict[str, list] = {role: [] for role in roles}
@@ -278,8 +274,13 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
     val = {"complete": _complete_defaults(task, app)}
     if form:
         val[form] = values or {}
+    data_fields = list(app.permit_type.data_fields.all())
     done = [
-        {"t": t, "outcome": str(forms.OUTCOMES.get(t.outcome, t.outcome)), "rows": forms.payload_rows(t.payload)}
+        {
+            "t": t,
+            "outcome": str(forms.OUTCOMES.get(t.outcome, t.outcome)),
+            "rows": forms.payload_rows(t.payload, data_fields),
+        }
         for t in selectors.application_tasks(app)
         if t.pk != task.pk and t.state == Task.State.DONE
     ]
@@ -288,8 +289,8 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "task": task,
         "app": app,
         "documents": app.documents.select_related("requirement"),
-        "data_fields": list(app.permit_type.data_fields.all()),
-        "bound_label": _bound_label(task.step),
+        "data_fields": data_fields,
+        "bound_label": task.step.bound_label,
         "sla": _sla(view),
         "can_claim": active and task.state == Task.State.OPEN and services.task_may_claim(user, task),
         "can_assign": active and _supervising(user),
@@ -309,7 +310,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "pass_fail": [("pass", _("Sesuai")), ("fail", _("Tidak sesuai"))],
         "approve_reject": [("approve", _("Setujui")), ("reject", _("Tolak"))],
         "holder_rep": [("holder", _("Pemegang izin sendiri")), ("representative", _("Kuasa (perwakilan)"))],
-        "result_rows": forms.payload_rows(task.payload) if not task.is_active else [],
+        "result_rows": forms.payload_rows(task.payload, data_fields) if not task.is_active else [],
         "outcome": str(forms.OUTCOMES.get(task.outcome, task.outcome)),
         "done": done,
         "form": form,

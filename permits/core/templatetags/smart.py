@@ -21,3 +21,10 @@ def prefixed(value, prefix):
 @register.filter
 def local(value):
     return timezone.localtime(value) if value else value
+
+
+@register.filter
+def shown(data_field, value):
+    """{{ field|shown:value }}: an object-data value as shown (a choice in the active language,
+    anything else as typed); the stored value stays the Indonesian one."""
+    return data_field.value_label(value)
