@@ -24,7 +24,10 @@ from django.utils import timezone, translation
 
 from permits.catalog.models import PermitType, Step
 from permits.core.calendar import office_calendar
+from permits.core.roles import user_roles
 from permits.core.workdays import WorkCalendar
+from permits.decrees.selectors import ikm_summary
+from permits.levies.models import Payment
 from permits.workflow.models import Application, Task
 from permits.workflow.sla import due_soon_limit, humanize
 
@@ -111,7 +114,7 @@ class NowFigures:
     registered_today: int
     decrees_this_month: int
     awaiting_payment: int
-    levies_collected: object  # Decimal, or None when the levies app is absent
+    levies_collected: object  # Decimal rupiah
     in_process: int
     idle: int = 0  # office tasks idle (not overdue): the stalled list holds overdue + idle
 
@@ -148,20 +151,12 @@ def _due_soon(cal: WorkCalendar, now: datetime.datetime, maybe: Q) -> int:
 
 
 def levies_collected(start: datetime.datetime, end: datetime.datetime):
-    """Levy payments received in [start, end) (None when the levies app is not installed)."""
-    try:
-        from permits.levies.models import Payment
-    except ImportError:
-        return None
+    """Levy payments received in [start, end)."""
     return Payment.objects.filter(paid_at__gte=start, paid_at__lt=end).aggregate(s=Sum("amount"))["s"] or 0
 
 
 def ikm(since: datetime.datetime) -> dict | None:
-    """The satisfaction index (IKM) since `since`, where the decrees app provides it."""
-    try:
-        from permits.decrees.selectors import ikm_summary
-    except ImportError:
-        return None
+    """The satisfaction index (IKM) since `since` (None while nobody has answered)."""
     summary = ikm_summary(since)
     return summary if summary.get("respondents") else None
 
@@ -732,8 +727,6 @@ def task_alerts(task: Task) -> list[Alert]:
 
 def my_explanations(user):
     """Explanation requests the user may answer: sent to them, or to a role they hold."""
-    from permits.core.roles import user_roles
-
     return explanations().filter(
         Q(alert__recipient=user) | Q(alert__assignee=user) | Q(alert__to_role__in=list(user_roles(user)) or ["-"])
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.formats import number_format
 
+from permits.core import money
 from permits.core.calendar import office_calendar
 from permits.workflow.sla import humanize
 
@@ -42,6 +43,4 @@ def tone(value):
 @register.filter
 def rupiah(value):
     """Whole rupiah: 'Rp 1.300.000'."""
-    from permits.core.money import rupiah as _rupiah
-
-    return _rupiah(value)
+    return money.rupiah(value)
