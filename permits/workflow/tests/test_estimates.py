@@ -5,10 +5,9 @@ import pytest
 
 from permits.conftest import make_permit_type
 from permits.core.workdays import WorkCalendar
+from permits.portal.tests.conftest import JKT, NOW, _empty_cache, finished_application  # noqa: F401 (autouse fixture)
 from permits.workflow import estimates
 from permits.workflow.estimates import Estimate, completion_days, estimate_from_days, percentile, permit_type_estimate
-
-from .conftest import JKT, NOW, finished_application
 
 # --- pure arithmetic --------------------------------------------------------------------------
 
