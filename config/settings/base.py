@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "permits.core.context_processors.office",
+                "permits.core.context_processors.navigation",
             ],
         },
     },

@@ -6,6 +6,7 @@
 - API: the officer authentication (`permits/core/api.py`) calls `api_check` once it knows the caller,
   so an operation refuses a role the table does not allow with 403 in the API's error shape, before
   its input is read.
+- Navigation: `nav_items` lists the menu links a user may open (`templates/base.html`).
 
 An endpoint with no entry is refused (pages 403, API 403): the table is the only way in.
 """
@@ -17,7 +18,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from .access import API, DEV, MACHINE, PAGES, PUBLIC, Access
 from .errors import Forbidden
@@ -108,3 +111,34 @@ def api_check(request, user) -> None:
         raise Forbidden()
     if not entry.admits(user):
         raise Forbidden()
+
+
+# --- navigation ---------------------------------------------------------------------------------
+
+# The menu, in order: (URL name, label). A signed-in user sees each non-public entry the table lets
+# them open; a visitor sees the public ones (officers have their work instead).
+NAV: list[tuple[str, str]] = [
+    ("intake:desk", _l("Loket")),
+    ("levies:index", _l("Retribusi")),
+    ("decrees:queue", _l("Tanda tangan SK")),
+    ("workflow:queue", _l("Antrian kerja")),
+    ("monitoring:dashboard", _l("Pimpinan")),
+    ("notifications:failed", _l("Pesan gagal")),
+    ("portal:track", _l("Lacak permohonan")),
+    ("portal:services", _l("Layanan")),
+    ("booking:start", _l("Daftar online")),
+    ("monitoring:transparency", _l("Transparansi")),
+    ("login", _l("Masuk petugas")),
+]
+
+
+def nav_shown(user, name: str) -> bool:
+    entry = PAGES[name]
+    if not getattr(user, "is_authenticated", False):
+        return entry.who == PUBLIC
+    return entry.who != PUBLIC and entry.admits(user)
+
+
+def nav_items(user) -> list[dict]:
+    """The menu links `user` may open: [{"name", "url", "label"}]."""
+    return [{"name": n, "url": reverse(n), "label": label} for n, label in NAV if nav_shown(user, n)]
