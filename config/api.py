@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from permits.catalog.api import router as catalog_router
-from permits.core.api import ObjectBodyParser, install_error_handlers
+from permits.core.api import ObjectBodyParser, install_error_handlers, officer_auth
 from permits.core.api import router as auth_router
 from permits.intake.api import router as intake_router
 from permits.portal.api import router as portal_router
@@ -15,6 +15,7 @@ api = NinjaAPI(
     description="API layanan perizinan SMART (DPMPTSP). Pesan galat dalam bahasa Indonesia dan Inggris.",
     urls_namespace="api",
     parser=ObjectBodyParser(),
+    auth=officer_auth,  # every operation: a signed-in officer of a role the access table allows
 )
 install_error_handlers(api)
 api.add_router("", auth_router)

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "permits.core.middleware.OTPRequiredMiddleware",
+    "permits.core.permissions.PageAccessMiddleware",  # the access table, for every page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "permits.core.context_processors.office",
+                "permits.core.context_processors.navigation",
             ],
         },
     },

@@ -21,7 +21,7 @@ from permits.catalog.models import PermitType
 from permits.catalog.rules import validate_object_data
 from permits.core.audit import audit_record
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from permits.core.roles import ADMIN, FRONTDESK, has_role
+from permits.core.roles import DESK, has_role
 from permits.core.uploads import CONTENT_TYPES, check_upload
 from permits.intake.services import Registration, applicant_clean, application_register
 
@@ -208,7 +208,7 @@ def booking_register(
     ServiceError("incomplete") and is counted; the booking stays open. The booking's own copies of
     the scans are deleted after commit (the application keeps its copies).
     """
-    if not has_role(officer, FRONTDESK, ADMIN):
+    if not has_role(officer, *DESK):
         raise Forbidden(
             "Hanya petugas loket yang dapat mendaftarkan booking.", "Only front-desk officers can register."
         )

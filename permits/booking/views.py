@@ -1,8 +1,6 @@
 """Online pre-registration pages (public, no account) and the front desk's booking pages."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +10,6 @@ from django.views.decorators.http import require_GET
 
 from permits.catalog.selectors import permit_type_get
 from permits.core.errors import ServiceError
-from permits.core.roles import ADMIN, FRONTDESK, ROLES, has_role
 from permits.intake.views import _PIN_SESSION_KEY, APPLICANT_FIELDS
 from permits.workflow.models import Applicant
 
@@ -109,16 +106,9 @@ def done(request, code: str):
 # --- Front desk -------------------------------------------------------------------------------
 
 
-def _require_desk(request):
-    if not has_role(request.user, FRONTDESK, ADMIN):
-        raise PermissionDenied("Halaman ini hanya untuk petugas loket.")
-
-
-@login_required
 @require_GET
 def desk_open(request):
     """The desk page's "open booking" form: from the typed code to the booking page."""
-    _require_desk(request)
     code = booking_code_normalise(request.GET.get("code", ""))
     if not code:
         return redirect("intake:desk")
@@ -142,10 +132,8 @@ def _desk_context(booking, **extra) -> dict:
     }
 
 
-@login_required
 def desk_detail(request, code: str):
     """The booking at the desk: data, scans, the checklist of originals seen, and "Daftarkan"."""
-    _require_desk(request)
     booking = booking_get(booking_code_normalise(code))
     if booking is None:
         return render(request, "booking/desk_unknown.html", {"code": code}, status=404)
@@ -169,11 +157,8 @@ def desk_detail(request, code: str):
     return redirect("intake:receipt", number=number)
 
 
-@login_required
 def document(request, code: str, doc_id: int):
     """A booking's scan, for officers only; served with its sniffed type, never guessed by the browser."""
-    if not has_role(request.user, *ROLES):
-        raise PermissionDenied("Dokumen pemohon hanya untuk petugas.")
     doc = booking_document_get(code, doc_id)
     if doc is None or not doc.file:
         raise Http404

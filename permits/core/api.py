@@ -15,14 +15,19 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from .errors import ServiceError
+from .permissions import api_check
 from .tokens import token_issue, token_user
 
 
 class BearerAuth(HttpBearer):
+    """A bearer token; the caller it names must hold a role the access table allows for the operation
+    (403 otherwise, before the operation reads its input)."""
+
     def authenticate(self, request, token):
         user = token_user(token)
         if user is not None:
             request.user = user
+            api_check(request, user)
         return user
 
 
@@ -41,8 +46,15 @@ class SessionAuth(NinjaSessionAuth):
             return None
         return super()._get_key(request)  # the CSRF check, then the session cookie
 
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user:
+            api_check(request, user)
+        return user
 
-# Bearer token for integrations; the browser's session (with CSRF) for pages using the API.
+
+# Bearer token for integrations; the browser's session (with CSRF) for pages using the API. The API's
+# default (config/api.py): an operation is open only when it says `auth=None` and the table says PUBLIC.
 officer_auth = [BearerAuth(), SessionAuth()]
 
 

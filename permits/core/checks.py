@@ -23,8 +23,11 @@ def trust_settings(app_configs, **kwargs):
             )
         )
     middleware = getattr(settings, "MIDDLEWARE", [])
-    for name in ("SecurityHeadersMiddleware", "OTPRequiredMiddleware"):
-        needed = f"permits.core.middleware.{name}"
+    for needed in (
+        "permits.core.middleware.SecurityHeadersMiddleware",
+        "permits.core.middleware.OTPRequiredMiddleware",
+        "permits.core.permissions.PageAccessMiddleware",
+    ):
         if needed not in middleware:
             found.append(Warning(f"{needed} is not in MIDDLEWARE.", id="core.W003"))
     return found

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from .roles import user_roles
+from .permissions import nav_items
 
 
 def office(request):
@@ -10,8 +10,12 @@ def office(request):
         "office_short_name": settings.OFFICE_SHORT_NAME,
         "office_address": settings.OFFICE_ADDRESS,
         "office_hours": _office_hours(),
-        "my_roles": user_roles(getattr(request, "user", None)),
     }
+
+
+def navigation(request):
+    """The menu of templates/base.html: the pages the access table lets this user open."""
+    return {"nav": nav_items(getattr(request, "user", None))}
 
 
 def _office_hours() -> str:

@@ -25,6 +25,18 @@ ROLES: dict[str, str] = {
 }
 ROLE_CHOICES = list(ROLES.items())
 
+# --- the role sets: the only lists of role names (permits/core/access.py states who may open what with
+# them; pages, the API, the navigation and the services' own checks all read these) ---------------------
+OFFICERS = frozenset(ROLES)
+LEADERS = frozenset({SUPERVISOR, HEAD, ADMIN})  # see every task, assign, rework, stand in, monitoring
+DESK = frozenset({FRONTDESK, ADMIN})  # register files, receipts, PINs, bookings
+CASE_DESK = frozenset({FRONTDESK, *LEADERS})  # record an applicant's corrected file or withdrawal
+LEVY_READERS = frozenset({TREASURER, SUPERVISOR, HEAD, ADMIN})
+LEVY_WRITERS = frozenset({TREASURER, SUPERVISOR, ADMIN})  # reissue, cancel, reconcile (the head reads)
+PAYMENT_POSTERS = frozenset({TREASURER})  # record a counter payment
+MESSAGE_STAFF = frozenset({FRONTDESK, SUPERVISOR, HEAD, ADMIN})  # failed messages, the dev inbox
+SIGNERS = frozenset({HEAD})  # sign and revoke decrees
+
 
 def user_roles(user) -> set[str]:
     """The role names a user holds (cached on the user object for the request)."""

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 
+from .access import PAGES
 from .api import (
     DATABASE_DOWN,
     UNAVAILABLE_MESSAGE,
@@ -14,14 +15,26 @@ from .api import (
     UNAVAILABLE_RETRY_AFTER,
     error_body,
 )
-from .roles import ROLES, user_roles
+from .roles import ADMIN, LEADERS, ROLES, user_roles
+
+
+def _role_card(role: str) -> dict:
+    """One card of the start page: the role's own links, each shown when the access table lets the role
+    open its page."""
+    return {
+        "code": role,
+        "label": ROLES[role],
+        "desk": PAGES["intake:desk"].allows(role),
+        "queue": role != ADMIN and PAGES["workflow:queue"].allows(role),  # the admin works on no step
+        "all_tasks": role in LEADERS,  # the queue's scope=all (permits/workflow/selectors.py: task_queue)
+    }
 
 
 def home(request):
     if not request.user.is_authenticated:
         return redirect("portal:track")
     roles = user_roles(request.user)
-    return render(request, "core/home.html", {"roles": [(r, ROLES[r]) for r in ROLES if r in roles]})
+    return render(request, "core/home.html", {"cards": [_role_card(r) for r in ROLES if r in roles]})
 
 
 def forbidden(request, exception=None):

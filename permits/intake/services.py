@@ -16,7 +16,7 @@ from permits.core.audit import audit_record
 from permits.core.calendar import due_after
 from permits.core.errors import ServiceError
 from permits.core.identity import clean_nib, clean_nik, clean_phone
-from permits.core.roles import ADMIN, FRONTDESK, has_role
+from permits.core.roles import DESK, has_role
 from permits.core.sequences import sequence_next
 from permits.core.uploads import CONTENT_TYPES, check_upload
 from permits.workflow.models import Applicant, Application, ReceivedDocument
@@ -105,7 +105,7 @@ def application_register(
     Raises ServiceError(422) naming every bad field and every missing requirement; an incomplete
     file is counted (IncompleteAttempt) and nothing else is written.
     """
-    if not has_role(officer, FRONTDESK, ADMIN):
+    if not has_role(officer, *DESK):
         raise ServiceError(
             "forbidden",
             "Hanya petugas loket yang dapat mendaftarkan berkas.",
@@ -224,7 +224,7 @@ def _after_register(application: Application, officer, now) -> None:
 @transaction.atomic
 def application_reset_pin(*, officer, application: Application) -> str:
     """Issue a new tracking PIN (the applicant lost the receipt); the old one stops working."""
-    if not has_role(officer, FRONTDESK, ADMIN):
+    if not has_role(officer, *DESK):
         raise ServiceError(
             "forbidden",
             "Hanya petugas loket yang dapat mengganti PIN.",

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from permits.core.errors import ServiceError
 from permits.core.money import rupiah
-from permits.core.roles import ADMIN, HEAD, SUPERVISOR, TREASURER, has_role
+from permits.core.permissions import may
 from permits.workflow.models import Task
 from permits.workflow.services import task_may_act
 
@@ -24,22 +23,11 @@ from .models import Bill
 from .selectors import assessment_get, bill_get, bill_list, levy_tasks_open, total_of
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
-READERS = (TREASURER, SUPERVISOR, HEAD, ADMIN)
-WRITERS = (TREASURER, SUPERVISOR, ADMIN)  # who may reissue, cancel, resolve (services._require_treasurer)
-POSTERS = (TREASURER,)  # who records a counter payment (services._require_payment_poster)
 EXTRA_ROWS = 2
 
 
-def _require(request, roles: tuple[str, ...] = READERS) -> None:
-    """Before any lookup: the head reads the levy pages but does not act on bills (the services check again)."""
-    if not has_role(request.user, *roles):
-        raise PermissionDenied(_("Halaman ini untuk bendahara penerimaan."))
-
-
-@login_required
 def index(request):
     """Bills with state filter and search, and the levy steps waiting for an SKRD."""
-    _require(request)
     state = request.GET.get("state", "")
     q = request.GET.get("q", "")
     page = Paginator(bill_list(state=state, q=q), 50).get_page(request.GET.get("page"))
@@ -60,10 +48,8 @@ def _posted_lines(post) -> list[dict]:
     return rows
 
 
-@login_required
 def assess(request, task_id: int):
     """Review the lines the tariff computed, adjust if needed, and issue the SKRD (completes the step)."""
-    _require(request)
     task = Task.objects.select_related("application__permit_type", "application__applicant").filter(pk=task_id).first()
     if task is None or task.kind != "levy_assessment":
         raise Http404
@@ -103,9 +89,7 @@ def assess(request, task_id: int):
     )
 
 
-@login_required
 def skrd(request, pk: int):
-    _require(request)
     assessment = assessment_get(pk)
     if assessment is None:
         raise Http404
@@ -113,9 +97,7 @@ def skrd(request, pk: int):
     return render(request, "levies/skrd.html", {"a": assessment, "bill": bill, "printed_at": timezone.now()})
 
 
-@login_required
 def skrd_pdf(request, pk: int):
-    _require(request)
     assessment = assessment_get(pk)
     if assessment is None:
         raise Http404
@@ -137,27 +119,23 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "errors": errors or {},
             "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
-            "can_act": has_role(request.user, *WRITERS),  # the head reads; the forms are not for them
-            "can_post": has_role(request.user, *POSTERS),
+            "can_act": may(request.user, "levies:reissue"),  # the head reads; the forms are not for them
+            "can_post": may(request.user, "levies:teller"),
         },
         status=status,
     )
 
 
-@login_required
 def bill_detail(request, pk: int):
-    _require(request)
     bill = bill_get(pk)
     if bill is None:
         raise Http404
     return _bill_page(request, bill)
 
 
-@login_required
 @require_POST
 def teller(request, pk: int):
     """Record a payment from a bank receipt (the same exactly-once rule as the bank's notices)."""
-    _require(request, POSTERS)
     bill = bill_get(pk)
     if bill is None:
         raise Http404
@@ -181,7 +159,6 @@ def teller(request, pk: int):
 
 
 def _bill_action(request, pk: int, service, done_message: str):
-    _require(request, WRITERS)
     bill = bill_get(pk)
     if bill is None:
         raise Http404
@@ -193,13 +170,11 @@ def _bill_action(request, pk: int, service, done_message: str):
     return redirect("levies:bill", pk=result.pk)
 
 
-@login_required
 @require_POST
 def reissue(request, pk: int):
     return _bill_action(request, pk, bill_reissue, _("Tagihan baru terbit dengan nomor virtual account baru."))
 
 
-@login_required
 @require_POST
 def cancel(request, pk: int):
     return _bill_action(request, pk, bill_cancel, _("Tagihan dibatalkan."))
@@ -212,14 +187,13 @@ def _day(value: str) -> datetime.date:
         return timezone.localdate() - datetime.timedelta(days=1)
 
 
-@login_required
 def reconciliation(request):
     """Import the bank's daily statement and see what matches and what does not."""
-    _require(request)
     day = _day(request.GET.get("date", ""))
     error = None
     if request.method == "POST":
-        _require(request, WRITERS)  # importing the bank statement is the treasurer's act
+        if not may(request.user, "levies:resolve"):  # importing the statement is a writer's act, as resolving
+            raise PermissionDenied(_("Halaman ini bukan untuk peran Anda."))
         upload = request.FILES.get("file")
         try:
             if upload is None:
@@ -247,16 +221,14 @@ def reconciliation(request):
             "day": day,
             "error": error,
             "columns": recon.COLUMNS,
-            "can_act": has_role(request.user, *WRITERS),
+            "can_act": may(request.user, "levies:resolve"),
         },
         status=422 if error else 200,
     )
 
 
-@login_required
 @require_POST
 def resolve(request):
-    _require(request, WRITERS)
     day = _day(request.POST.get("date", ""))
     try:
         recon.reconciliation_resolve(

@@ -1,7 +1,8 @@
 """Leadership pages (dashboard, stalled list, officer record, explanations, exports), the officer's
 explanation page (answered from the link in the alert) and the public transparency page.
 
-Thin views: a role check, the reads from selectors (or one service call), a response. No
+Thin views (who may open each page: the access table, permits/core/access.py, applied before the view
+runs): the reads from selectors (or one service call), a response. No
 JavaScript: charts are inline SVG drawn on the server, with the same numbers in tables.
 """
 
@@ -10,7 +11,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -22,20 +22,15 @@ from django.views.decorators.http import require_http_methods
 
 from permits.core.calendar import office_calendar
 from permits.core.errors import ServiceError
-from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role, user_roles
+from permits.core.permissions import may
+from permits.core.roles import user_roles
 from permits.workflow.selectors import task_view
 from permits.workflow.sla import OVERDUE, humanize
 
 from . import charts, exports, selectors, services
 from .transparency import transparency_rows
 
-LEADERS = (HEAD, SUPERVISOR, ADMIN)
 PAGE_SIZE = 50
-
-
-def _require_leader(request) -> None:
-    if not has_role(request.user, *LEADERS):
-        raise PermissionDenied(_("Halaman ini untuk kepala dinas dan kepala bidang/seksi."))
 
 
 def _tone(share: float | None) -> str:
@@ -51,9 +46,7 @@ def _hours(value: timedelta | None) -> float:
 # --- dashboard ----------------------------------------------------------------------------------
 
 
-@login_required
 def dashboard(request):
-    _require_leader(request)
     now = timezone.now()
     cal = office_calendar()
     period = selectors.month_period(now, request.GET.get("bulan", ""))
@@ -118,9 +111,7 @@ def dashboard(request):
     )
 
 
-@login_required
 def stalled(request):
-    _require_leader(request)
     now = timezone.now()
     cal = office_calendar()
     page = Paginator(selectors.stalled_tasks(now, cal), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -131,9 +122,7 @@ def stalled(request):
     )
 
 
-@login_required
 def officer(request, username: str):
-    _require_leader(request)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise Http404(_("Petugas tidak ditemukan."))
@@ -162,9 +151,7 @@ def officer(request, username: str):
 # --- explanations -------------------------------------------------------------------------------
 
 
-@login_required
 def explanations(request):
-    _require_leader(request)
     state = request.GET.get("keadaan", "open")
     if state not in ("open", "answered", "all"):
         state = "open"
@@ -176,10 +163,7 @@ def explanations(request):
     )
 
 
-@login_required
 def my_explanations(request):
-    if not user_roles(request.user):
-        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
     rows = selectors.my_explanations(request.user)
     return render(
         request,
@@ -191,13 +175,10 @@ def my_explanations(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def explanation(request, token: str):
     """The page the alert's link opens on the officer's phone: the file, how late, the answer form;
     for supervisors and the head, the answer and the acknowledgement form."""
-    if not user_roles(request.user):  # before the lookup: a user without a role learns nothing
-        raise PermissionDenied(_("Halaman ini hanya untuk petugas."))
     exp = selectors.explanation_by_token(token)
     if exp is None:
         raise Http404(_("Permintaan penjelasan tidak ditemukan."))
@@ -242,7 +223,7 @@ def explanation(request, token: str):
             "history": selectors.task_alerts(task),
             "can_answer": can_answer,
             "can_ack": can_ack,
-            "leader": has_role(request.user, *LEADERS),
+            "leader": may(request.user, "monitoring:explanations"),
             "error": error,
             "values": values,
         },
@@ -253,10 +234,8 @@ def explanation(request, token: str):
 # --- exports ------------------------------------------------------------------------------------
 
 
-@login_required
 def export(request):
     """The form; with `jenis` and `format` in the query, the file itself."""
-    _require_leader(request)
     what, fmt = request.GET.get("jenis", ""), request.GET.get("format", "")
     values = {"dari": request.GET.get("dari", ""), "sampai": request.GET.get("sampai", "")}
     error = None

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from permits.core.audit import audit_record
 from permits.core.errors import Conflict, Forbidden, NotFound
-from permits.core.roles import ADMIN, FRONTDESK, HEAD, SUPERVISOR, has_role
+from permits.core.roles import MESSAGE_STAFF, has_role
 from permits.workflow.models import Applicant, Application
 
 from .channels import channel_for
@@ -33,7 +33,7 @@ from .rendering import render, to_gsm7
 
 logger = logging.getLogger("permits.notifications")
 S = Message.Status
-STAFF_ROLES = (FRONTDESK, SUPERVISOR, HEAD, ADMIN)
+STAFF_ROLES = MESSAGE_STAFF
 # At most one of these per application, whoever asks (a repeated call returns the first message).
 ONCE_PER_APPLICATION = frozenset({"registration_receipt", "rejected", "decree_ready", "payment_received"})
 

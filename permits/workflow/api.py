@@ -1,8 +1,10 @@
 """Workflow API: the work queue and every action on a task or an application (same as the pages).
 
-Thin: typed input, one service call, the task or the application detail back. The rules (who may
-act, what a step's payload must hold) live in services.py and payloads.py only; the payload
-schemas below document them in OpenAPI and do not validate.
+Thin: typed input, one service call, the task or the application detail back. Who may call each
+operation is the access table's (permits/core/access.py), checked by the API's authentication before
+the operation runs; which task a caller may act on, and what a step's payload must hold, live in
+services.py and payloads.py only; the payload schemas below document them in OpenAPI and do not
+validate.
 """
 
 from datetime import date
@@ -17,7 +19,7 @@ from pydantic import ConfigDict, Field, PlainValidator
 from permits.catalog.models import Step
 from permits.core.api import ErrorOut, PageIn, officer_auth
 from permits.core.errors import Forbidden, NotFound, ServiceError
-from permits.core.roles import FRONTDESK, ROLES, has_role
+from permits.core.roles import LEADERS, has_role
 
 from . import services
 from .schemas import ApplicationOut, TaskOut, application_out, task_out
@@ -26,14 +28,6 @@ from .selectors import application_get, task_queue
 router = Router(tags=["tasks"], auth=officer_auth)
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-DESK_ACTORS = (FRONTDESK, *services.SUPERVISING)  # who records resubmissions and withdrawals
-
-
-def _require_role(request, *roles: str) -> None:
-    """The early, cheap check, before any lookup: a caller without one of `roles` (default: any
-    officer's role) gets 403 whether or not the task or application exists. The services check again."""
-    if not has_role(request.user, *(roles or ROLES)):
-        raise Forbidden()
 
 
 # --- what each step kind's payload holds (documentation; payloads.py validates) ----------------
@@ -244,8 +238,7 @@ def tasks_queue(
     scope: Literal["mine", "all"] = Query("mine", description="`all`: every active task (supervisors, head)"),
 ):
     """The caller's queue, most urgent first: own tasks plus unclaimed tasks of the caller's roles."""
-    _require_role(request)
-    if scope == "all" and not has_role(request.user, *services.SUPERVISING):
+    if scope == "all" and not has_role(request.user, *LEADERS):
         raise Forbidden("Hanya kepala bidang/seksi yang melihat semua tugas.", "Only supervisors see every task.")
     qs = task_queue(request.user, permit_type=permit_type, state=state or "", scope=scope)
     now = timezone.now()
@@ -263,7 +256,6 @@ def _answer(task) -> dict:
 @router.post("/tasks/{task_id}/claim", response={200: TaskOut, **ERRORS})
 def task_claim(request, task_id: int, body: ClaimIn | None = None):
     """Take an open task of one's role. Of two officers claiming at once, one wins; the other gets 409."""
-    _require_role(request)
     version = body.version if body else None
     return _answer(services.task_claim(actor=request.user, task_id=task_id, version=version))
 
@@ -271,7 +263,6 @@ def task_claim(request, task_id: int, body: ClaimIn | None = None):
 @router.post("/tasks/{task_id}/assign", response={200: TaskOut, **ERRORS})
 def task_assign(request, task_id: int, body: AssignIn):
     """(Re)assign a task to an officer holding its role (supervisors, head)."""
-    _require_role(request, *services.SUPERVISING)
     assignee = get_user_model().objects.filter(username=body.assignee).first()
     return _answer(services.task_assign(actor=request.user, task_id=task_id, assignee=assignee))
 
@@ -279,7 +270,6 @@ def task_assign(request, task_id: int, body: AssignIn):
 @router.post("/tasks/{task_id}/schedule", response={200: TaskOut, **ERRORS})
 def task_schedule(request, task_id: int, body: ScheduleIn):
     """Set the date of a survey's field visit (the applicant is told). The report comes with /complete."""
-    _require_role(request)
     task = services.task_schedule_survey(
         actor=request.user,
         task_id=task_id,
@@ -296,7 +286,6 @@ def task_complete(request, task_id: int, body: CompleteIn):
     The payload's schema depends on the task's `kind` (see CompleteIn.payload). A payload that does
     not hold answers 422 with `fields` naming each field (`data.<code>` for data entry).
     """
-    _require_role(request)
     if not isinstance(body.payload, dict):
         raise ServiceError(
             "invalid",
@@ -314,7 +303,6 @@ def task_complete(request, task_id: int, body: CompleteIn):
 @router.post("/tasks/{task_id}/return", response={200: TaskOut, **ERRORS})
 def task_return(request, task_id: int, body: ReturnIn):
     """Return the file to the applicant with what to fix: the SLA clock pauses until /resubmit."""
-    _require_role(request)
     pause = services.task_return(
         actor=request.user, task_id=task_id, items=body.items, note=body.note, version=body.version
     )
@@ -324,7 +312,6 @@ def task_return(request, task_id: int, body: ReturnIn):
 @router.post("/tasks/{task_id}/reject", response={200: TaskOut, **ERRORS})
 def task_reject(request, task_id: int, body: RejectIn):
     """Refuse the application (final) with a listed reason and free text shown to the applicant."""
-    _require_role(request)
     task = services.task_reject(
         actor=request.user, task_id=task_id, reason_code=body.reason_code, text=body.text, version=body.version
     )
@@ -334,10 +321,9 @@ def task_reject(request, task_id: int, body: RejectIn):
 # --- actions on an application ------------------------------------------------------------------
 
 
-def _act_on_application(request, registration_number: str, roles: tuple[str, ...], service, **kwargs) -> dict:
-    """The caller's role first (403 whether or not the number exists), then the lookup, the one
+def _act_on_application(request, registration_number: str, service, **kwargs) -> dict:
+    """The lookup (the caller's role was checked before, 403 whether or not the number exists), the one
     service call (which checks the role again), and the application's detail back."""
-    _require_role(request, *roles)
     app = application_get(registration_number)
     if app is None:
         raise NotFound("Permohonan", "Application")
@@ -348,23 +334,18 @@ def _act_on_application(request, registration_number: str, roles: tuple[str, ...
 @router.post("/applications/{registration_number}/resubmit", response={200: ApplicationOut, **ERRORS})
 def application_resubmit(request, registration_number: str, body: NoteIn):
     """The applicant brought the corrections (front desk): the clock resumes, the promised date moves by the pause."""
-    return _act_on_application(request, registration_number, DESK_ACTORS, services.application_resubmit, note=body.note)
+    return _act_on_application(request, registration_number, services.application_resubmit, note=body.note)
 
 
 @router.post("/applications/{registration_number}/rework", response={200: ApplicationOut, **ERRORS})
 def application_rework(request, registration_number: str, body: ReworkIn):
     """Send the file back to an earlier step (supervisors, head); recorded with its reason."""
     return _act_on_application(
-        request,
-        registration_number,
-        services.SUPERVISING,
-        services.application_rework,
-        step_code=body.step,
-        note=body.note,
+        request, registration_number, services.application_rework, step_code=body.step, note=body.note
     )
 
 
 @router.post("/applications/{registration_number}/withdraw", response={200: ApplicationOut, **ERRORS})
 def application_withdraw(request, registration_number: str, body: NoteIn):
     """The applicant withdraws the application (front desk, supervisors); the note is required."""
-    return _act_on_application(request, registration_number, DESK_ACTORS, services.application_withdraw, note=body.note)
+    return _act_on_application(request, registration_number, services.application_withdraw, note=body.note)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from permits.core.calendar import office_calendar
 from permits.core.models import AuditEvent
-from permits.core.roles import ADMIN, HEAD, SUPERVISOR, user_roles
+from permits.core.roles import LEADERS, user_roles
 from permits.workflow.models import Application
 
 from .models import Pause, Task
@@ -48,7 +48,7 @@ def task_queue(user, *, permit_type: str = "", state: str = "", scope: str = "")
     qs = Task.objects.filter(state__in=Task.ACTIVE_STATES).select_related(
         "application__permit_type", "step", "assignee"
     )
-    if not (scope == "all" and roles & {SUPERVISOR, HEAD, ADMIN}):
+    if not (scope == "all" and roles & LEADERS):
         qs = qs.filter(Q(assignee=user) | Q(assignee__isnull=True, role__in=roles))
     if permit_type:
         qs = qs.filter(application__permit_type__code=permit_type)

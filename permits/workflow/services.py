@@ -18,7 +18,7 @@ from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
 from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError, indonesian
-from permits.core.roles import ADMIN, FRONTDESK, HEAD, ROLES, SUPERVISOR, has_role
+from permits.core.roles import CASE_DESK, LEADERS, ROLES, has_role
 from permits.workflow.models import Application
 
 from . import payloads
@@ -27,7 +27,6 @@ from .steps import handler_for, kind_owner
 from .transitions import ACTIVE, Event, TransitionError, next_status
 
 K = Step.Kind
-SUPERVISING = (SUPERVISOR, HEAD, ADMIN)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -230,7 +229,7 @@ def task_may_claim(user, task: Task) -> bool:
 def task_may_act(user, task: Task) -> bool:
     """Whether `user` may complete, return, reject or schedule `task`: a holder of its role while it is
     unclaimed or claimed by them, or a leader standing in on a step whose kind has no owner."""
-    if kind_owner(task.kind) is None and has_role(user, *SUPERVISING):
+    if kind_owner(task.kind) is None and has_role(user, *LEADERS):
         return True
     return task_may_claim(user, task) and task.assignee_id in (None, user.pk)
 
@@ -324,7 +323,7 @@ def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> 
 def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     """A supervisor (re)assigns a task to an officer who holds its role."""
     now = _now(now)
-    if not has_role(actor, *SUPERVISING):
+    if not has_role(actor, *LEADERS):
         raise Forbidden("Hanya kepala bidang/seksi yang dapat menugaskan.", "Only supervisors can assign.")
     task, app = _locked_task(task_id)
     _require_active(app)
@@ -545,7 +544,7 @@ def application_resubmit(*, actor, application_id: int, note: str = "", now=None
     """The applicant brought the corrections: the pause ends, the promised date moves by exactly the
     paused working time, and the returned step reopens with the time it had left."""
     now = _now(now)
-    if not has_role(actor, FRONTDESK, *SUPERVISING):
+    if not has_role(actor, *CASE_DESK):
         raise Forbidden("Hanya petugas loket yang menerima perbaikan berkas.", "Only the front desk receives them.")
     app = _lock(application_id)
     pause = Pause.objects.select_related("task__step").filter(application=app, ended_at__isnull=True).first()
@@ -580,7 +579,7 @@ def application_resubmit(*, actor, application_id: int, note: str = "", now=None
 def application_rework(*, actor, application_id: int, step_code: str, note: str, now=None) -> Task:
     """A supervisor sends the file back to an earlier step (recorded); the current step is cancelled."""
     now = _now(now)
-    if not has_role(actor, *SUPERVISING):
+    if not has_role(actor, *LEADERS):
         raise Forbidden(
             "Hanya kepala bidang/seksi yang dapat mengembalikan ke langkah sebelumnya.",
             "Only supervisors can send a file back.",
@@ -609,7 +608,7 @@ def application_rework(*, actor, application_id: int, step_code: str, note: str,
 def application_withdraw(*, actor, application_id: int, note: str, now=None) -> Application:
     """The applicant withdraws the application (recorded at the front desk)."""
     now = _now(now)
-    if not has_role(actor, FRONTDESK, *SUPERVISING):
+    if not has_role(actor, *CASE_DESK):
         raise Forbidden()
     app = _lock(application_id)
     if not note.strip():

@@ -1,9 +1,10 @@
 """Officers' pages: the work queue, a task with its step's form, and the actions on an application.
 
-Thin views: a permission check, the form read into a payload, one service call, then a redirect
-with a message (PRG), or the same page again with the engine's message, its field errors and the
-input kept. Who may do what is decided by the services; the pages only hide what would be refused,
-and check the caller's role before any lookup (403, not 404, whether or not the task exists).
+Thin views: the form read into a payload, one service call, then a redirect with a message (PRG), or
+the same page again with the engine's message, its field errors and the input kept. Who may open a
+page is the access table's (permits/core/access.py), applied before the view runs, so a caller of the
+wrong role gets 403 before any lookup, whether or not the task exists. Which task an officer may act
+on is decided by the services; the pages only hide what would be refused.
 """
 
 import datetime
@@ -11,7 +12,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -28,7 +28,8 @@ from permits.catalog.selectors import rejection_reasons_for
 from permits.core.calendar import office_calendar
 from permits.core.errors import ServiceError
 from permits.core.money import rupiah
-from permits.core.roles import FRONTDESK, ROLES, has_role, user_roles
+from permits.core.permissions import may
+from permits.core.roles import LEADERS, ROLES, has_role, user_roles
 from permits.workflow.models import Application
 
 from . import forms, selectors, services
@@ -83,22 +84,15 @@ ACTIONS = {
     "levy.payment_post": _l("Pembayaran diterima bank"),
 }
 _STATUS = dict(Application.Status.choices)
-_DESK_ACTORS = (FRONTDESK, *services.SUPERVISING)  # who records resubmissions and withdrawals
 _REWORKABLE = (Application.Status.IN_PROCESS, Application.Status.AWAITING_PAYMENT, Application.Status.APPROVED)
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_role(request, *roles: str) -> None:
-    """The early, cheap check, before any lookup: a caller without one of `roles` (default: any
-    officer's role) gets 403 whether or not the object exists. The services check again."""
-    if not has_role(request.user, *(roles or ROLES)):
-        raise PermissionDenied(_("Halaman ini bukan untuk peran Anda."))
-
-
 def _supervising(user) -> bool:
-    return has_role(user, *services.SUPERVISING)
+    """Leaders see every task of the section (the queue's scope, assigning, standing in)."""
+    return has_role(user, *LEADERS)
 
 
 def _get_task(task_id: int) -> Task:
@@ -113,9 +107,8 @@ def _get_task(task_id: int) -> Task:
 
 
 def _get_viewable_task(request, task_id: int) -> Task:
-    _require_role(request)
     task = _get_task(task_id)
-    if not has_role(request.user, task.role, *services.SUPERVISING):
+    if not has_role(request.user, task.role, *LEADERS):  # object level: a task of the officer's role
         raise PermissionDenied(_("Tugas ini milik peran lain."))
     return task
 
@@ -187,10 +180,8 @@ def _who(user) -> str:
 # --- the work queue -----------------------------------------------------------------------------
 
 
-@login_required
 def queue(request):
     """My tasks and my roles' unclaimed tasks, most urgent first (supervisors: the whole section)."""
-    _require_role(request)
     user = request.user
     supervising = _supervising(user)
     filters = {key: request.GET.get(key, "") for key in ("permit_type", "state", "role", "scope")}
@@ -335,12 +326,10 @@ def _task_error(request, task_id: int, exc: ServiceError, form: str, fields: dic
     return _task_page(request, task, status=exc.status, form=form, error=exc, values=request.POST.dict())
 
 
-@login_required
 def task_detail(request, task_id: int):
     return _task_page(request, _get_viewable_task(request, task_id))
 
 
-@login_required
 @require_POST
 def task_claim(request, task_id: int):
     task = _get_viewable_task(request, task_id)
@@ -352,10 +341,8 @@ def task_claim(request, task_id: int):
     return redirect("workflow:task", task_id=task.pk)
 
 
-@login_required
 @require_POST
 def task_assign(request, task_id: int):
-    _require_role(request, *services.SUPERVISING)
     task = _get_viewable_task(request, task_id)
     raw = request.POST.get("assignee", "")
     assignee = get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
@@ -369,7 +356,6 @@ def task_assign(request, task_id: int):
     return redirect(_next_url(request, reverse("workflow:task", args=[task.pk])))
 
 
-@login_required
 @require_POST
 def task_schedule(request, task_id: int):
     task = _get_viewable_task(request, task_id)
@@ -382,7 +368,6 @@ def task_schedule(request, task_id: int):
     return redirect("workflow:task", task_id=task.pk)
 
 
-@login_required
 @require_POST
 def task_complete(request, task_id: int):
     task = _get_viewable_task(request, task_id)
@@ -413,7 +398,6 @@ def task_complete(request, task_id: int):
     return redirect("workflow:queue")
 
 
-@login_required
 @require_POST
 def task_return(request, task_id: int):
     task = _get_viewable_task(request, task_id)
@@ -432,7 +416,6 @@ def task_return(request, task_id: int):
     return redirect("intake:application", number=task.application.registration_number)
 
 
-@login_required
 @require_POST
 def task_reject(request, task_id: int):
     task = _get_viewable_task(request, task_id)
@@ -538,21 +521,20 @@ def application_context(request, app: Application, *, form: str = "", error=None
         pauses.append({"p": pause, "length": humanize(length, day), "running": running})
     steps = list(Step.objects.filter(permit_type=app.permit_type_id).order_by("order"))
     names = {s.code: s.name for s in steps}
-    frontdesk = has_role(user, *_DESK_ACTORS)
-    can_rework = _supervising(user) and current is not None and app.status in _REWORKABLE
+    can_rework = may(user, "workflow:rework") and current is not None and app.status in _REWORKABLE
     return {
         "app": app,
         "documents": app.documents.select_related("requirement"),
         "current": current_row,
-        "can_open_current": current is not None and has_role(user, current.role, *services.SUPERVISING),
+        "can_open_current": current is not None and has_role(user, current.role, *LEADERS),
         "paused": humanize(timedelta(seconds=app.paused_seconds), day),
         "step_times": step_times,
         "pauses": pauses,
         "timeline": [_event_row(e, names, day) for e in selectors.application_timeline(app)],
         "can_rework": can_rework,
         "rework_steps": [s for s in steps if current and s.order < current.step.order] if can_rework else [],
-        "can_resubmit": frontdesk and app.status == Application.Status.RETURNED,
-        "can_withdraw": frontdesk and app.status not in FINAL,
+        "can_resubmit": may(user, "workflow:resubmit") and app.status == Application.Status.RETURNED,
+        "can_withdraw": may(user, "workflow:withdraw") and app.status not in FINAL,
         "form": form,
         "error": error,
         "err": {form: error.fields} if error else {},
@@ -560,8 +542,7 @@ def application_context(request, app: Application, *, form: str = "", error=None
     }
 
 
-def _application_action(request, number: str, form: str, call, success: str, roles: tuple[str, ...]):
-    _require_role(request, *roles)
+def _application_action(request, number: str, form: str, call, success: str):
     app = _get_application(number)
     try:
         call(app)
@@ -574,7 +555,6 @@ def _application_action(request, number: str, form: str, call, success: str, rol
     return redirect("intake:application", number=number)
 
 
-@login_required
 @require_POST
 def application_rework(request, number: str):
     def call(app):
@@ -585,12 +565,9 @@ def application_rework(request, number: str):
             note=request.POST.get("note", ""),
         )
 
-    return _application_action(
-        request, number, "rework", call, _("Berkas dikembalikan ke langkah yang dipilih."), services.SUPERVISING
-    )
+    return _application_action(request, number, "rework", call, _("Berkas dikembalikan ke langkah yang dipilih."))
 
 
-@login_required
 @require_POST
 def application_resubmit(request, number: str):
     def call(app):
@@ -602,14 +579,12 @@ def application_resubmit(request, number: str):
         "resubmit",
         call,
         _("Perbaikan berkas diterima; proses dilanjutkan dan jam layanan berjalan lagi."),
-        _DESK_ACTORS,
     )
 
 
-@login_required
 @require_POST
 def application_withdraw(request, number: str):
     def call(app):
         services.application_withdraw(actor=request.user, application_id=app.pk, note=request.POST.get("note", ""))
 
-    return _application_action(request, number, "withdraw", call, _("Permohonan dicabut."), _DESK_ACTORS)
+    return _application_action(request, number, "withdraw", call, _("Permohonan dicabut."))
