@@ -11,6 +11,7 @@ from permits.core.errors import ServiceError
 from permits.core.qr import qr_svg
 from permits.workflow.models import Applicant
 from permits.workflow.selectors import application_get
+from permits.workflow.views import application_context
 
 from .services import application_register, application_reset_pin
 
@@ -112,6 +113,4 @@ def application_detail(request, number: str):
     app = application_get(number)
     if app is None:
         raise Http404
-    from permits.workflow.views import application_context  # the workflow app builds on intake
-
     return render(request, "intake/application.html", application_context(request, app))
