@@ -22,12 +22,12 @@ from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
 from permits.core.sequences import sequence_next
 from permits.workflow import payloads
 from permits.workflow.models import Application, Task
-from permits.workflow.services import payment_task_open, task_may_act
+from permits.workflow.services import task_may_act
 from permits.workflow.steps import kind_owner
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
-from .selectors import survey_measurements, tariff_rule_for
+from .selectors import bill_payability, survey_measurements, tariff_rule_for
 from .snap.config import partner_service_id
 
 K = Step.Kind
@@ -440,10 +440,6 @@ def normalise_va(value: str) -> str:
     return "".join((value or "").split())
 
 
-def payment_step_open(app: Application) -> bool:
-    return payment_task_open(app) is not None
-
-
 def payment_time_valid(bill: Bill, paid_at: datetime.datetime, now: datetime.datetime) -> bool:
     """A payment is made within its bill's life: not before the day the bill was issued (Jakarta; a teller
     receipt has only a date), not after its due instant, and not after now. The bank's clock may differ
@@ -494,17 +490,14 @@ def payment_post(
     if existing is not None:
         same = existing.bill_id == bill.pk and existing.amount == amount
         return PostResult("replayed" if same else "request_conflict", existing, bill)
-    if bill.state == Bill.State.PAID:
+    payability = bill_payability(bill, at=now)
+    if payability.refusal == "already_paid":
         return PostResult("already_paid", bill.paid_payment, bill)
-    if bill.state == Bill.State.CANCELLED or bill.assessment.status != LevyAssessment.Status.ISSUED:
-        return PostResult("not_found", None, bill)
-    if bill.state == Bill.State.EXPIRED or now >= bill.expires_at:
-        return PostResult("expired", None, bill)
+    if not payability.ok:  # blocked (the file is not waiting for payment) answers as not found
+        return PostResult("expired" if payability.refusal == "expired" else "not_found", None, bill)
     if paid_at is not None and not payment_time_valid(bill, paid_at, now):
         return PostResult("invalid_time", None, bill)
-    task = payment_task_open(app)
-    if task is None:
-        return PostResult("not_found", None, bill)  # blocked: the file is not waiting for payment
+    task = payability.task
     if actor is not None and not task_may_act(actor, task):  # an officer: the payment step's rule (the bank: None)
         return PostResult("forbidden", None, bill)
     if amount != bill.amount:

@@ -21,7 +21,7 @@ from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
 from .models import Bill
-from .selectors import assessment_get, bill_get, bill_list, levy_tasks_open, total_of
+from .selectors import assessment_get, bill_get, bill_list, bill_payability, levy_tasks_open, total_of
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
 READERS = (TREASURER, SUPERVISOR, HEAD, ADMIN)
@@ -138,7 +138,7 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
             "can_act": has_role(request.user, *WRITERS),  # the head reads; the forms are not for them
-            "can_post": has_role(request.user, *POSTERS),
+            "can_post": has_role(request.user, *POSTERS) and bill_payability(bill, at=timezone.now()).ok,
         },
         status=status,
     )
