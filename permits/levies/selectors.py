@@ -13,6 +13,7 @@ from permits.catalog.rules import parse_decimal
 from permits.core.money import rupiah
 from permits.workflow.models import Application, Task
 from permits.workflow.services import payment_task_open
+from permits.workflow.steps import latest_payload
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, TariffRule
@@ -31,13 +32,7 @@ def tariff_rule_for(permit_type: PermitType, day: datetime.date) -> TariffRule |
 
 def survey_measurements(application: Application) -> dict:
     """The measurements of the latest completed survey (name -> canonical decimal string)."""
-    payload = (
-        Task.objects.filter(application=application, kind=Step.Kind.SURVEY, state=Task.State.DONE)
-        .order_by("-finished_at", "-id")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    return dict((payload or {}).get("measurements") or {})
+    return dict(latest_payload(application, Step.Kind.SURVEY).get("measurements") or {})
 
 
 def levy_estimate(permit_type: PermitType, values: dict, *, day: datetime.date | None = None) -> dict | None:

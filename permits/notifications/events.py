@@ -12,12 +12,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 
+from permits.catalog.models import Step
 from permits.core import events
 from permits.core.money import rupiah
 from permits.decrees.models import Decree, SurveyInvitation
 from permits.decrees.services import survey_url
 from permits.levies.models import Bill
 from permits.workflow.models import Application, Task
+from permits.workflow.steps import latest_payload
 
 from .models import MessageTemplate
 from .services import notify_applicant
@@ -47,13 +49,7 @@ def notify_survey_scheduled(application: Application, schedule: dict, *, now=Non
 def _payment_amount(application: Application, after: dict) -> str:
     amount = after.get("amount")
     if amount in (None, ""):
-        payload = (
-            Task.objects.filter(application=application, kind="payment", state=Task.State.DONE)
-            .order_by("-finished_at")
-            .values_list("payload", flat=True)
-            .first()
-        ) or {}
-        amount = payload.get("amount")
+        amount = latest_payload(application, Step.Kind.PAYMENT).get("amount")
     if amount in (None, ""):
         return "-"
     try:

@@ -34,6 +34,7 @@ from permits.workflow.models import Application
 from . import forms, selectors, services
 from .models import Task
 from .sla import DUE_SOON, ON_TIME, OVERDUE, humanize
+from .steps import latest_payload
 from .transitions import ACTIVE, FINAL
 
 K = Step.Kind
@@ -253,13 +254,7 @@ def _complete_defaults(task: Task, app: Application) -> dict[str, str]:
 
 
 def _assessed_total(app: Application) -> str | None:
-    payload = (
-        Task.objects.filter(application=app, kind=K.LEVY_ASSESSMENT, state=Task.State.DONE)
-        .order_by("-finished_at")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    return (payload or {}).get("total")
+    return latest_payload(app, K.LEVY_ASSESSMENT).get("total")
 
 
 def task_context(request, task: Task, *, form: str = "", error: ServiceError | None = None, values=None, **extra):
