@@ -7,7 +7,8 @@ re-read the tasks and the levels raised already, then insert the Alerts, Explana
 audit events in bulk. The unique (task, level) constraint is the backstop: a concurrent sweep that
 got there first has committed before the locks are granted, so its levels are seen and skipped; if
 the constraint fires anyway the chunk is rolled back and raised one alert at a time (`alert_raise`,
-one transaction each). The messages commit with the alert or not at all, so a level is notified once.
+one transaction each: the same chunk with one pair, so the rule is written once). The messages commit
+with the alert or not at all, so a level is notified once.
 """
 
 import datetime
@@ -82,16 +83,27 @@ def heads() -> list:
     return _role_holders(HEAD)
 
 
-def _recipients(task: Task, level: str) -> tuple[list, str]:
-    """(users, to_role): the officer holding the task first; the supervisors when nobody holds it
-    (someone must assign it) or when it is overdue; the head when it is overdue by the margin."""
-    if level == L.ESCALATED_HEAD:
-        return heads(), HEAD
-    if level == L.ESCALATED_SUPERVISOR:
-        return supervisors_for(task), SUPERVISOR
-    if task.assignee_id and task.assignee.is_active:
+class _Recipients:
+    """Who is alerted (users, to_role): the officer holding the task first; the supervisors when nobody
+    holds it (someone must assign it) or when it is overdue; the head when it is overdue by the margin.
+    One instance per sweep (or per single alert) reads each role's holders once and keeps the officers'
+    addresses."""
+
+    def __init__(self):
+        self._roles: dict[str, list] = {}
+        self.addresses: dict[int, tuple[str, str, str]] = {}  # user -> (channel, recipient, language)
+
+    def role(self, role: str) -> list:
+        if role not in self._roles:
+            self._roles[role] = _role_holders(role)
+        return self._roles[role]
+
+    def __call__(self, task: Task, level: str) -> tuple[list, str]:
+        if level == L.ESCALATED_HEAD:
+            return self.role(HEAD), HEAD
+        if level == L.ESCALATED_SUPERVISOR or not (task.assignee_id and task.assignee.is_active):
+            return supervisors_for(task, self.role), SUPERVISOR
         return [task.assignee], ""
-    return supervisors_for(task), SUPERVISOR
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -322,19 +334,15 @@ def _late_label(level: str, task: Task, cal: WorkCalendar, now: datetime.datetim
         return humanize(late, cal.day_length())
 
 
-def _link(level: str, task: Task, explanation: Explanation | None) -> str:
+def _link(level: str, task: Task, explanation: Explanation | None, tokens: dict[tuple[int, str], str]) -> str:
+    """Where the alert points: its own explanation form; for the head, the officer's explanation (the
+    overdue one first, `tokens` from `_explanation_tokens`) or else the stalled list; else the task."""
     if explanation is not None:
         return explanation_url(explanation)
     if level == L.ESCALATED_HEAD:
-        tokens = dict(
-            Explanation.objects.filter(
-                alert__task=task, alert__level__in=[L.OVERDUE, L.ESCALATED_SUPERVISOR]
-            ).values_list("alert__level", "token")
-        )
-        token = tokens.get(L.OVERDUE) or tokens.get(L.ESCALATED_SUPERVISOR)  # the officer's own first
-        if token:
-            return public_url(reverse("monitoring:explanation", args=[token]))
-        return public_url(reverse("monitoring:stalled"))
+        token = tokens.get((task.pk, L.OVERDUE)) or tokens.get((task.pk, L.ESCALATED_SUPERVISOR))
+        path = reverse("monitoring:explanation", args=[token]) if token else reverse("monitoring:stalled")
+        return public_url(path)
     return public_url(reverse("workflow:task", args=[task.pk]))
 
 
@@ -355,97 +363,23 @@ def alert_raise(
     *, task_id: int, level: str, now: datetime.datetime | None = None, cal: WorkCalendar | None = None
 ) -> Alert | None:
     """Raise one level for one task, in one transaction; None when the task no longer qualifies or
-    the level was raised already (by an earlier or a concurrent sweep)."""
-    now = _now(now)
-    cal = cal or office_calendar()
-    with transaction.atomic():
-        app_id = Task.objects.filter(pk=task_id).values_list("application_id", flat=True).first()
-        if app_id is None:
-            return None
-        app = Application.objects.select_for_update(of=("self",)).select_related("permit_type").get(pk=app_id)
-        task = Task.objects.select_related("step", "assignee").get(pk=task_id)
-        if not _qualifies(level, task, cal, now):
-            return None
-        users, to_role = _recipients(task, level)
-        try:
-            with transaction.atomic():  # a savepoint: the constraint refuses a level raised meanwhile
-                alert = _new_alert(task, level, users, to_role, now)
-                alert.save(force_insert=True)
-        except IntegrityError:
-            return None
-        explanation = None
-        if level in Alert.EXPLAINED:
-            explanation = Explanation.objects.create(alert=alert, requested_at=now)
-        context = {
-            "number": app.registration_number,
-            "step": task.step.name_id,
-            "overdue": _late_label(level, task, cal, now),
-            "url": _link(level, task, explanation),
-            "officer": (task.assignee.get_full_name() or task.assignee.get_username()) if task.assignee else "-",
-        }
-        messages = [
-            notify_officer(
-                user=user,
-                template=TEMPLATES[level],
-                context=context,
-                application=app,
-                idempotency_key=f"monitoring:alert:{alert.pk}:{user.pk}",
-                now=now,
-            )
-            for user in users
-        ]
-        if messages:
-            alert.message = messages[0]
-            alert.save(update_fields=["message"])
-        else:
-            logger.warning("monitoring: nobody to alert for %s of task %s (no %s)", level, task.pk, to_role)
-        audit_record(
-            actor=None,
-            actor_label="pemantauan",
-            action=f"monitoring.alert.{level}",
-            obj=alert,
-            after={
-                "task": task.pk,
-                "step": task.step.code,
-                "level": level,
-                "due_at": task.due_at,
-                "late": context["overdue"],
-                "recipients": [u.get_username() for u in users],
-                "to_role": to_role,
-                "explanation": bool(explanation),
-            },
-            stream=Application.audit_stream(app.pk),
-            at=now,
+    the level was raised already (by an earlier or a concurrent sweep). The sweep's own path with one
+    pair, so levels, recipients, links, messages and audit are decided in one place (`_raise_chunk`)."""
+    try:
+        alerts, _skipped = _raise_chunk(
+            [(task_id, level)], now=_now(now), cal=cal or office_calendar(), recipients=_Recipients()
         )
-    return alert
+    except IntegrityError:  # the (task, level) constraint: a concurrent sweep raised it meanwhile
+        return None
+    return alerts[0] if alerts else None
 
 
 # --- the sweep's chunks -------------------------------------------------------------------------
 
 
-class _Recipients:
-    """`_recipients` for one sweep, with each role's holders read once."""
-
-    def __init__(self):
-        self._roles: dict[str, list] = {}
-        self.addresses: dict[int, tuple[str, str, str]] = {}  # user -> (channel, recipient, language)
-
-    def role(self, role: str) -> list:
-        if role not in self._roles:
-            self._roles[role] = _role_holders(role)
-        return self._roles[role]
-
-    def __call__(self, task: Task, level: str) -> tuple[list, str]:
-        if level == L.ESCALATED_HEAD:
-            return self.role(HEAD), HEAD
-        if level == L.ESCALATED_SUPERVISOR or not (task.assignee_id and task.assignee.is_active):
-            return supervisors_for(task, self.role), SUPERVISOR
-        return [task.assignee], ""
-
-
 def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Alert], int]:
-    """Raise the (task, level) pairs of a few hundred tasks in one transaction, with the same
-    guarantees as `alert_raise`, in a fixed number of statements instead of some 50 per alert.
+    """Raise the (task, level) pairs of a few hundred tasks in one transaction (or one pair: `alert_raise`),
+    in a fixed number of statements instead of some 50 per alert.
 
     Lock the applications (in id order, so concurrent sweeps cannot deadlock; every writer of an
     alert or of an application's audit stream locks the application first), re-read the tasks and
@@ -485,19 +419,11 @@ def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Aler
         messages, events = [], []
         for alert, task, app, users in todo:
             explanation, to_role = explanations.get(alert.pk), alert.to_role
-            if explanation is not None:
-                url = explanation_url(explanation)
-            elif alert.level == L.ESCALATED_HEAD:  # the officer's own explanation first (as `_link`)
-                token = tokens.get((task.pk, L.OVERDUE)) or tokens.get((task.pk, L.ESCALATED_SUPERVISOR))
-                path = reverse("monitoring:explanation", args=[token]) if token else reverse("monitoring:stalled")
-                url = public_url(path)
-            else:
-                url = public_url(reverse("workflow:task", args=[task.pk]))
             context = {
                 "number": app.registration_number,
                 "step": task.step.name_id,
                 "overdue": _late_label(alert.level, task, cal, now),
-                "url": url,
+                "url": _link(alert.level, task, explanation, tokens),
                 "officer": (task.assignee.get_full_name() or task.assignee.get_username()) if task.assignee else "-",
             }
             for user in users:
