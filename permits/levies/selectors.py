@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from permits.catalog.models import PermitType, Step
 from permits.catalog.rules import parse_decimal
+from permits.core.clock import now_or
 from permits.core.money import rupiah
 from permits.workflow.models import Application, Task
 from permits.workflow.services import payment_task_open
@@ -132,7 +133,7 @@ def levy_for_tracking(application: Application, *, now: datetime.datetime | None
         "state_display": bill.get_state_display() if bill else "",
         "paid": paid,
         "paid_at": bill.paid_payment.paid_at if paid else None,
-        "how_to_pay": _how_to_pay(bill) if bill and bill_payability(bill, at=now or timezone.now()).ok else "",
+        "how_to_pay": _how_to_pay(bill) if bill and bill_payability(bill, at=now_or(now)).ok else "",
     }
 
 

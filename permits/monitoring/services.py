@@ -26,13 +26,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from permits.catalog.models import Step
-from permits.core.audit import audit_record, audit_record_many
+from permits.core.audit import audit_record_many
 from permits.core.calendar import office_calendar
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Application, Task
+from permits.workflow.services import audit_application
 from permits.workflow.sla import humanize
 
 from . import thresholds as th
@@ -51,10 +53,6 @@ TEMPLATES = {
 }
 ACKNOWLEDGERS = (SUPERVISOR, HEAD, ADMIN)
 ANSWER_MAX = 4000
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
 
 
 def public_url(path: str) -> str:
@@ -281,7 +279,7 @@ def stall_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     time, each chunk in one transaction (`_raise_chunk`); a chunk that fails is retried one alert at
     a time (`alert_raise`), so one broken alert does not stop the others.
     """
-    now = _now(now)
+    now = now_or(now)
     cal = office_calendar()
     result = SweepResult(now=now)
     by_task: dict[int, list[tuple[int, str]]] = {}
@@ -367,7 +365,7 @@ def alert_raise(
     pair, so levels, recipients, links, messages and audit are decided in one place (`_raise_chunk`)."""
     try:
         alerts, _skipped = _raise_chunk(
-            [(task_id, level)], now=_now(now), cal=cal or office_calendar(), recipients=_Recipients()
+            [(task_id, level)], now=now_or(now), cal=cal or office_calendar(), recipients=_Recipients()
         )
     except IntegrityError:  # the (task, level) constraint: a concurrent sweep raised it meanwhile
         return None
@@ -512,15 +510,11 @@ def _locked_explanation(token: str) -> tuple[Explanation, Application]:
     return exp, app
 
 
-def _invalid(field_name: str, message: str, message_en: str) -> ServiceError:
-    return ServiceError("invalid", message, message_en, fields={field_name: message}, status=422)
-
-
 @transaction.atomic
 def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime | None = None) -> Explanation:
     """The officer explains why the file is late (or idle). An answer may be corrected until a
     superior acknowledges it; every version is in the audit trail."""
-    now = _now(now)
+    now = now_or(now)
     exp, app = _locked_explanation(token)
     if not may_answer(actor, exp.alert):
         raise Forbidden("Penjelasan ini diminta dari petugas lain.", "This explanation is owed by someone else.")
@@ -532,20 +526,24 @@ def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime
         )
     text = (answer or "").strip()
     if not text:
-        raise _invalid("answer", "Tuliskan penjelasan Anda.", "Write your explanation.")
+        raise Invalid({"answer": "Tuliskan penjelasan Anda."}, "Tuliskan penjelasan Anda.", "Write your explanation.")
     if len(text) > ANSWER_MAX:
-        raise _invalid("answer", f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter).", "Too long.")
+        raise Invalid(
+            {"answer": f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter)."},
+            f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter).",
+            "Too long.",
+        )
     before = {"answer": exp.answer} if exp.answered_at else None
     exp.answer, exp.answered_at, exp.answered_by = text, now, actor
     exp.save(update_fields=["answer", "answered_at", "answered_by"])
-    audit_record(
-        actor=actor,
-        action="monitoring.explanation.answer",
-        obj=exp,
+    audit_application(
+        app,
+        actor,
+        "monitoring.explanation.answer",
+        exp,
         before=before,
         after={"answer": text, "level": exp.alert.level, "task": exp.alert.task_id},
-        stream=Application.audit_stream(app.pk),
-        at=now,
+        now=now,
     )
     return exp
 
@@ -553,7 +551,7 @@ def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime
 @transaction.atomic
 def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.datetime | None = None) -> Explanation:
     """A supervisor or the head has read the explanation (with an optional note)."""
-    now = _now(now)
+    now = now_or(now)
     exp, app = _locked_explanation(token)
     if not has_role(actor, *ACKNOWLEDGERS):
         raise Forbidden(
@@ -570,16 +568,20 @@ def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.
         raise Conflict("acknowledged", "Penjelasan ini sudah ditanggapi.", "Already acknowledged.")
     note = (note or "").strip()
     if len(note) > ANSWER_MAX:
-        raise _invalid("note", f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter).", "Too long.")
+        raise Invalid(
+            {"note": f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter)."},
+            f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter).",
+            "Too long.",
+        )
     exp.acknowledged_at, exp.acknowledged_by, exp.acknowledgement_note = now, actor, note
     exp.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
-    audit_record(
-        actor=actor,
-        action="monitoring.explanation.acknowledge",
-        obj=exp,
+    audit_application(
+        app,
+        actor,
+        "monitoring.explanation.acknowledge",
+        exp,
         after={"note": note, "level": exp.alert.level, "task": exp.alert.task_id},
-        stream=Application.audit_stream(app.pk),
-        at=now,
+        now=now,
     )
     return exp
 
@@ -592,7 +594,7 @@ def daily_digest_send(*, day: datetime.date | None = None, now: datetime.datetim
     """Queue yesterday's figures and the worst stalls to every head (once per head and day)."""
     from .selectors import digest_figures
 
-    now = _now(now)
+    now = now_or(now)
     day = day or (timezone.localtime(now).date() - timedelta(days=1))
     figures = digest_figures(day=day, now=now)
     sent = 0

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from permits.catalog.models import PermitType, Step
 from permits.catalog.selectors import rejection_reasons_for
 from permits.core.calendar import office_calendar
-from permits.core.errors import ServiceError
+from permits.core.errors import Invalid, ServiceError
 from permits.core.money import rupiah
 from permits.core.roles import FRONTDESK, ROLES, has_role, user_roles
 from permits.workflow.models import Application
@@ -148,12 +148,6 @@ def _next_url(request, default: str) -> str:
 def _version(request) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
-
-
-def _invalid(fields: dict[str, str]) -> ServiceError:
-    return ServiceError(
-        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=fields, status=422
-    )
 
 
 def _sla(view: selectors.TaskView) -> dict[str, str]:
@@ -387,7 +381,7 @@ def task_complete(request, task_id: int):
     payload, early = forms.completion_payload(task.kind, post, task.application.permit_type.data_fields.all())
     try:
         if early:
-            raise _invalid(early)
+            raise Invalid(early)
         services.task_complete(
             actor=request.user,
             task_id=task.pk,
