@@ -22,6 +22,7 @@ from permits.workflow.models import Application, Task
 from permits.workflow.steps import latest_payload
 
 from .models import MessageTemplate
+from .rendering import due_text
 from .services import notify_applicant
 
 
@@ -81,7 +82,7 @@ def notify_bill(bill: Bill, *, now=None) -> None:
     notify_applicant(
         application=bill.application,
         template="levy_assessed",
-        context={"amount": rupiah(bill.amount), "va": bill.virtual_account_no, "due": date_id(bill.due_date)},
+        context={"amount": rupiah(bill.amount), "va": bill.virtual_account_no, "due": due_text(bill.due_date)},
         idempotency_key=f"levies.bill:{bill.pk}:levy_assessed",
         now=now,
     )

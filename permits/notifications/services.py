@@ -30,7 +30,7 @@ from permits.workflow.models import Applicant, Application
 from .channels import channel_for
 from .channels.base import DELIVERED, FAILED, RETRY, SENT, Outgoing, SendResult
 from .models import Channel, DeliveryAttempt, DeliveryReport, Message, MessageTemplate, OfficerProfile, OptOut
-from .rendering import render, to_gsm7
+from .rendering import due_text, render, to_gsm7
 
 logger = logging.getLogger("permits.notifications")
 S = Message.Status
@@ -58,7 +58,7 @@ def application_context(application: Application) -> dict[str, str]:
         "permit": application.permit_type.name_id,
         "name": application.applicant.display_name,
         "url": tracking_url(application),
-        "due": timezone.localtime(application.promised_completion_at).strftime("%d/%m/%Y"),
+        "due": due_text(timezone.localtime(application.promised_completion_at).date()),
     }
 
 
