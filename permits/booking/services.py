@@ -20,7 +20,8 @@ from django.utils import timezone
 from permits.catalog.models import PermitType
 from permits.catalog.rules import validate_object_data
 from permits.core.audit import audit_record
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from permits.core.roles import DESK, has_role
 from permits.core.uploads import CONTENT_TYPES, check_upload
 from permits.intake.services import Registration, applicant_clean, application_register
@@ -101,14 +102,12 @@ def booking_create(
     if sum(files[c].size for c in kinds) > limit:
         errors["files"] = f"Ukuran semua berkas bersama terlalu besar (maks. {limit // (1024 * 1024)} MB)."
     if errors:
-        raise ServiceError(
-            "invalid", "Data belum benar. Periksa isian yang ditandai.", "Invalid data.", fields=errors, status=422
-        )
+        raise Invalid(errors, "Data belum benar. Periksa isian yang ditandai.", "Invalid data.")
     return _create(permit_type, applicant_data, data_clean, {c: files[c] for c in kinds}, kinds, requirements, now)
 
 
 def _create(permit_type, applicant_data, data_clean, files, kinds, requirements, now) -> Booking:
-    now = now or timezone.now()
+    now = now_or(now)
     stored: list[BookingDocument] = []
     try:
         with transaction.atomic():
@@ -212,7 +211,7 @@ def booking_register(
         raise Forbidden(
             "Hanya petugas loket yang dapat mendaftarkan booking.", "Only front-desk officers can register."
         )
-    now = now or timezone.now()
+    now = now_or(now)
     seen = list(dict.fromkeys(documents_seen))
     refused: ServiceError | None = None
     with transaction.atomic():
@@ -271,7 +270,7 @@ def booking_register(
 
 def booking_expire_due(*, now: datetime.datetime | None = None) -> int:
     """Mark every open booking past its expiry as expired and delete its files; return how many."""
-    now = now or timezone.now()
+    now = now_or(now)
     due = Booking.objects.filter(status=Booking.Status.OPEN, expires_at__lte=now).values_list("pk", flat=True)
     return sum(_expire_one(pk, now) for pk in list(due))
 

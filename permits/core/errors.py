@@ -34,6 +34,19 @@ class Forbidden(ServiceError):
         super().__init__("forbidden", message, message_en, status=403)
 
 
+class Invalid(ServiceError):
+    """Input refused (422): `fields` maps each wrong field to its own message; the message says what to do
+    with the form as a whole, the one house wording unless the caller has a more useful one."""
+
+    def __init__(
+        self,
+        fields: dict[str, str],
+        message: str = "Isian belum benar. Periksa bagian yang ditandai.",
+        message_en: str = "Invalid input.",
+    ):
+        super().__init__("invalid", message, message_en, fields=fields, status=422)
+
+
 class Conflict(ServiceError):
     def __init__(self, code: str, message: str, message_en: str):
         super().__init__(code, message, message_en, status=409)

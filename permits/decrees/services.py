@@ -23,20 +23,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.core.audit import audit_record
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from permits.core.roles import HEAD, has_role
 from permits.core.sequences import sequence_next
 from permits.workflow.models import Application
+from permits.workflow.services import audit_application
 
 from . import drafting, signing
 from .models import ELEMENT_CODES, Decree, Handover, SurveyInvitation, SurveyResponse
 
 log = logging.getLogger("permits.decrees")
 FILES_DIR = "decrees"
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
 
 
 def verify_url(token: str) -> str:
@@ -71,7 +69,7 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decree_issue runs inside the signing step's transaction")
-    now = _now(now)
+    now = now_or(now)
     if application.status != Application.Status.APPROVED:
         raise Conflict(
             "not_approved",
@@ -127,20 +125,20 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
     except Exception:
         default_storage.delete(name)
         raise
-    audit_record(
-        actor=actor,
-        action="decree.issue",
-        obj=decree,
-        stream=Application.audit_stream(application.pk),
+    audit_application(
+        application,
+        actor,
+        "decree.issue",
+        decree,
         after={"number": number, "sha256": digest, "valid_until": decree.valid_until, "file": name},
-        at=now,
+        now=now,
     )
     return decree
 
 
 def decree_files_sweep(*, older_than: timedelta = timedelta(hours=1), now: datetime.datetime | None = None) -> int:
     """Delete stored decree files that no decree row points to (left by a rolled-back signing)."""
-    now = _now(now)
+    now = now_or(now)
     removed = 0
     try:
         years, _files = default_storage.listdir(FILES_DIR)
@@ -170,7 +168,7 @@ def decree_files_sweep(*, older_than: timedelta = timedelta(hours=1), now: datet
 @transaction.atomic
 def decree_revoke(*, actor, decree_id: int, reason: str, now: datetime.datetime | None = None) -> Decree:
     """The head revokes a decree, with a reason: recorded, audited, and shown on verification."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, HEAD):
         raise Forbidden("Hanya Kepala Dinas yang dapat mencabut SK.", "Only the head of office revokes decrees.")
     decree = Decree.objects.select_for_update().select_related("application").filter(pk=decree_id).first()
@@ -178,34 +176,22 @@ def decree_revoke(*, actor, decree_id: int, reason: str, now: datetime.datetime 
         raise NotFound("SK", "Decree")
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(
-            "invalid",
-            "Alasan pencabutan wajib diisi.",
-            "A reason is required.",
-            fields={"reason": "Wajib diisi."},
-            status=422,
-        )
+        raise Invalid({"reason": "Wajib diisi."}, "Alasan pencabutan wajib diisi.", "A reason is required.")
     if len(reason) > 2000:
-        raise ServiceError(
-            "invalid",
-            "Alasan terlalu panjang.",
-            "Reason too long.",
-            fields={"reason": "Maks. 2000 karakter."},
-            status=422,
-        )
+        raise Invalid({"reason": "Maks. 2000 karakter."}, "Alasan terlalu panjang.", "Reason too long.")
     if decree.revoked:
         raise Conflict("already_revoked", "SK ini sudah dicabut.", "The decree is already revoked.")
     decree.revoked, decree.revoked_reason, decree.revoked_by, decree.revoked_at = True, reason, actor, now
     decree.save(update_fields=["revoked", "revoked_reason", "revoked_by", "revoked_at"])
-    audit_record(
-        actor=actor,
-        action="decree.revoke",
-        obj=decree,
-        stream=Application.audit_stream(decree.application_id),
+    audit_application(
+        decree.application,
+        actor,
+        "decree.revoke",
+        decree,
         before={"revoked": False},
         after={"revoked": True, "number": decree.number},
         note=reason,
-        at=now,
+        now=now,
     )
     return decree
 
@@ -227,7 +213,7 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
     rule (permits.workflow.services.task_may_act)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decree_handover_record runs inside the handover step's transaction")
-    now = _now(now)
+    now = now_or(now)
     decree = Decree.objects.select_for_update().filter(application=application).first()
     if decree is None:
         raise Conflict("no_decree", "SK permohonan ini belum diterbitkan.", "No decree has been issued yet.")
@@ -247,11 +233,11 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
         by=actor,
     )
     _invite(application, now)  # the satisfaction survey link (notifications sends it on decree.handover)
-    audit_record(
-        actor=actor,
-        action="decree.handover",
-        obj=decree,
-        stream=Application.audit_stream(application.pk),
+    audit_application(
+        application,
+        actor,
+        "decree.handover",
+        decree,
         after={
             "collected_by": handover.collected_by,
             "relation": relation,
@@ -259,7 +245,7 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
             "authorisation_letter": handover.authorisation_letter,
             "number": decree.number,
         },
-        at=now,
+        now=now,
     )
     return handover
 
@@ -292,7 +278,7 @@ def handover_identity_check(*, application: Application, relation: str, id_numbe
 @transaction.atomic
 def decree_download_record(*, application: Application, now=None) -> Decree:
     """The applicant downloaded the signed decree with the PIN (digital delivery): counted and audited."""
-    now = _now(now)
+    now = now_or(now)
     if not settings.DECREE_DIGITAL_DELIVERY:
         raise Forbidden("Unduhan SK tidak tersedia; ambil SK di loket.", "Download is not offered; collect it.")
     decree = Decree.objects.select_for_update().filter(application=application).first()
@@ -306,14 +292,14 @@ def decree_download_record(*, application: Application, now=None) -> Decree:
     decree.save(update_fields=["downloads", "first_downloaded_at"])
     _invite(application, now)
     if first:  # one audit event for the first download; the count keeps the rest
-        audit_record(
-            actor=None,
-            actor_label="pemohon",
-            action="decree.download",
-            obj=decree,
-            stream=Application.audit_stream(application.pk),
+        audit_application(
+            application,
+            None,
+            "decree.download",
+            decree,
             after={"number": decree.number},
-            at=now,
+            now=now,
+            actor_label="pemohon",
         )
     return decree
 
@@ -322,20 +308,14 @@ def decree_download_record(*, application: Application, now=None) -> Decree:
 
 
 def _survey_invalid(errors: dict[str, str]) -> ServiceError:
-    return ServiceError(
-        "invalid",
-        "Jawab semua pertanyaan (nilai 1 sampai 4).",
-        "Answer every question (1-4).",
-        fields=errors,
-        status=422,
-    )
+    return Invalid(errors, "Jawab semua pertanyaan (nilai 1 sampai 4).", "Answer every question (1-4).")
 
 
 @transaction.atomic
 def survey_submit(*, token: str, answers: dict, suggestion: str = "", now=None) -> SurveyResponse:
     """Record one applicant's answers, once per application. Nothing identifies an officer or the
     respondent's address; the answers are not written to the audit trail."""
-    now = _now(now)
+    now = now_or(now)
     invitation = (
         SurveyInvitation.objects.select_for_update()
         .select_related("application")

@@ -28,6 +28,7 @@ from permits.demo.applicants import demo_applicant, demo_object_data
 from permits.intake.services import application_register
 from permits.workflow import services as wf
 from permits.workflow.models import Application, Task
+from permits.workflow.steps import latest_payload
 
 K = Step.Kind
 
@@ -418,14 +419,8 @@ def _payload(cal: WorkCalendar, task: Task, app: Application, args: dict, at: da
     if task.kind == K.LEVY_ASSESSMENT:
         return {}  # the office's tariff computes the SKRD lines from the surveyed and entered values
     if task.kind == K.PAYMENT:
-        assessed = (
-            Task.objects.filter(application=app, kind=K.LEVY_ASSESSMENT, state=Task.State.DONE)
-            .order_by("-finished_at")
-            .values_list("payload", flat=True)
-            .first()
-        )
         reference = f"BJB-{at.astimezone(cal.tz):%Y%m%d}-{app.pk:05d}"
-        return {"reference": reference, "amount": assessed["total"]}
+        return {"reference": reference, "amount": latest_payload(app, K.LEVY_ASSESSMENT)["total"]}
     if task.kind == K.APPROVAL:
         return {"decision": "approve", "notes": "Disetujui; konsep SK diteruskan ke Kepala Dinas."}
     if task.kind == K.SIGNING:

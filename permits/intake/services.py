@@ -14,6 +14,7 @@ from permits.catalog.models import PermitType
 from permits.catalog.rules import validate_object_data
 from permits.core.audit import audit_record
 from permits.core.calendar import due_after
+from permits.core.clock import now_or
 from permits.core.errors import ServiceError
 from permits.core.identity import clean_nib, clean_nik, clean_phone
 from permits.core.roles import DESK, has_role
@@ -145,9 +146,7 @@ def application_register(
         except ValueError as exc:
             errors[f"files.{code}"] = str(exc)
     if missing:
-        IncompleteAttempt.objects.create(
-            permit_type=permit_type, at=now or timezone.now(), officer=officer, missing=missing
-        )
+        IncompleteAttempt.objects.create(permit_type=permit_type, at=now_or(now), officer=officer, missing=missing)
     if errors or missing:
         names = {c: r.name_id for c, r in requirements.items()}
         if missing and not errors:
@@ -173,7 +172,7 @@ def application_register(
 
 @transaction.atomic
 def _register(officer, permit_type, applicant_clean, data_clean, documents_received, files, now) -> Registration:
-    now = now or timezone.now()
+    now = now_or(now)
     year = timezone.localtime(now).year
     seq = sequence_next(f"registration:{year}")
     number = registration_number_format(year, seq)

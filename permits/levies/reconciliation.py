@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from permits.core.audit import audit_record
-from permits.core.errors import Conflict, ServiceError
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Invalid, ServiceError
 
 from .models import Payment, ReconciliationNote, StatementLine
 from .services import _require_treasurer, normalise_va
@@ -82,7 +83,7 @@ def _reader(text: str) -> csv.DictReader:
 def statement_import(*, actor, content: bytes | str, filename: str = "", now=None) -> ImportResult:
     """Import the bank's statement CSV; lines already imported are counted, not added again."""
     _require_treasurer(actor)
-    now = now or timezone.now()
+    now = now_or(now)
     try:
         text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     except UnicodeDecodeError:
@@ -92,12 +93,10 @@ def statement_import(*, actor, content: bytes | str, filename: str = "", now=Non
     reader = _reader(text)
     absent = [c for c in REQUIRED if c not in reader.fieldnames]
     if absent:
-        raise ServiceError(
-            "invalid",
+        raise Invalid(
+            {"file": "Kolom CSV tidak sesuai."},
             f"Kolom wajib tidak ada: {', '.join(absent)}. Lihat docs/LEVY.md.",
             f"Missing columns: {', '.join(absent)}.",
-            fields={"file": "Kolom CSV tidak sesuai."},
-            status=422,
         )
     result = ImportResult()
     for number, row in enumerate(reader, start=2):
@@ -193,16 +192,10 @@ def reconciliation_report(day: datetime.date) -> Report:
 def reconciliation_resolve(*, actor, key: str, day: datetime.date, note: str, now=None) -> ReconciliationNote:
     """Record how a mismatch was settled (once); the note joins the day's audit stream."""
     _require_treasurer(actor)
-    now = now or timezone.now()
+    now = now_or(now)
     note = (note or "").strip()
     if not note:
-        raise ServiceError(
-            "invalid",
-            "Catatan penyelesaian wajib diisi.",
-            "A note is required.",
-            fields={"note": "Wajib diisi."},
-            status=422,
-        )
+        raise Invalid({"note": "Wajib diisi."}, "Catatan penyelesaian wajib diisi.", "A note is required.")
     report = reconciliation_report(day)
     mismatch = next((m for m in report.mismatches if m.key == key), None)
     if mismatch is None:

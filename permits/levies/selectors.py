@@ -1,6 +1,7 @@
 """Reads: the tariff in force, survey measurements, what the applicant sees of the levy, bill lists."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -9,8 +10,11 @@ from django.utils.translation import gettext as _
 
 from permits.catalog.models import PermitType, Step
 from permits.catalog.rules import parse_decimal
+from permits.core.clock import now_or
 from permits.core.money import rupiah
 from permits.workflow.models import Application, Task
+from permits.workflow.services import payment_task_open
+from permits.workflow.steps import latest_payload
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, TariffRule
@@ -29,13 +33,7 @@ def tariff_rule_for(permit_type: PermitType, day: datetime.date) -> TariffRule |
 
 def survey_measurements(application: Application) -> dict:
     """The measurements of the latest completed survey (name -> canonical decimal string)."""
-    payload = (
-        Task.objects.filter(application=application, kind=Step.Kind.SURVEY, state=Task.State.DONE)
-        .order_by("-finished_at", "-id")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    return dict((payload or {}).get("measurements") or {})
+    return dict(latest_payload(application, Step.Kind.SURVEY).get("measurements") or {})
 
 
 def levy_estimate(permit_type: PermitType, values: dict, *, day: datetime.date | None = None) -> dict | None:
@@ -71,6 +69,37 @@ def current_assessment(application: Application) -> LevyAssessment | None:
     )
 
 
+@dataclass(frozen=True)
+class Payability:
+    """Whether a bill can be paid now. `refusal` is "" when it can, else why not: already_paid |
+    not_found (cancelled, or its SKRD no longer in force) | expired (closed, or past its due instant
+    though the sweep has not closed it yet) | blocked (the file is not waiting for payment: no open
+    payment step). `task` is the open payment step of a payable bill."""
+
+    refusal: str = ""
+    task: Task | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusal
+
+
+def bill_payability(bill: Bill, *, at: datetime.datetime) -> Payability:
+    """The one rule of "can this bill be paid at `at`?", read by every path that takes or offers a payment:
+    the bank's inquiry and payment (snap/views.py), the teller (services.payment_post), the treasurer's
+    bill page and the applicant's tracking page. Its amount is the caller's to compare."""
+    if bill.state == Bill.State.PAID:
+        return Payability("already_paid")
+    if bill.state == Bill.State.CANCELLED or bill.assessment.status != LevyAssessment.Status.ISSUED:
+        return Payability("not_found")
+    if bill.state == Bill.State.EXPIRED or at >= bill.expires_at:
+        return Payability("expired")
+    task = payment_task_open(bill.application)
+    if task is None:
+        return Payability("blocked")
+    return Payability("", task)
+
+
 def _how_to_pay(bill: Bill) -> str:
     return _(
         "Bayar di teller, ATM, mobile banking atau internet banking Bank BJB: pilih menu pembayaran "
@@ -79,14 +108,17 @@ def _how_to_pay(bill: Bill) -> str:
     ) % {"va": bill.virtual_account_no, "amount": rupiah(bill.amount), "due": bill.due_date.strftime("%d/%m/%Y")}
 
 
-def levy_for_tracking(application: Application) -> dict | None:
-    """What the applicant sees of the levy on the tracking page; None when nothing was assessed."""
+def levy_for_tracking(application: Application, *, now: datetime.datetime | None = None) -> dict | None:
+    """What the applicant sees of the levy on the tracking page; None when nothing was assessed. How to
+    pay is shown only while the bill can be paid (bill_payability)."""
     assessment = current_assessment(application)
     if assessment is None:
         return None
     bills = list(assessment.bills.all())
     bill = next((b for b in bills if b.state in (Bill.State.PAID, Bill.State.OPEN)), bills[0] if bills else None)
     paid = bill is not None and bill.state == Bill.State.PAID
+    if bill is not None:
+        bill.application = application  # read already: payability needs its status
     return {
         "skrd_number": assessment.number,
         "amount": assessment.total,
@@ -101,7 +133,7 @@ def levy_for_tracking(application: Application) -> dict | None:
         "state_display": bill.get_state_display() if bill else "",
         "paid": paid,
         "paid_at": bill.paid_payment.paid_at if paid else None,
-        "how_to_pay": _how_to_pay(bill) if bill and bill.state == Bill.State.OPEN else "",
+        "how_to_pay": _how_to_pay(bill) if bill and bill_payability(bill, at=now_or(now)).ok else "",
     }
 
 

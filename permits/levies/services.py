@@ -15,49 +15,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from permits.catalog.models import Step
-from permits.core.audit import audit_record
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError, indonesian
+from permits.catalog.rules import parse_decimal
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, indonesian
 from permits.core.money import rupiah
 from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
 from permits.core.sequences import sequence_next
 from permits.workflow import payloads
 from permits.workflow.models import Application, Task
-from permits.workflow.services import payment_task_open, task_may_act
+from permits.workflow.services import audit_application, task_complete, task_may_act, workflow_payment_received
 from permits.workflow.steps import kind_owner
 
 from . import tariffs
 from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
-from .selectors import survey_measurements, tariff_rule_for
+from .selectors import bill_payability, survey_measurements, tariff_rule_for
 from .snap.config import partner_service_id
 
 K = Step.Kind
 TELLER = "teller"
 LIVE_BILL_STATES = (Bill.State.OPEN, Bill.State.PAID)
-
-
-def _now(now):
-    return now or timezone.now()
-
-
-def _audit(app: Application, actor, action: str, obj, *, before=None, after=None, note="", now=None, label=""):
-    """Levy events join the application's own stream, so its timeline tells the whole story."""
-    return audit_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        before=before,
-        after=after,
-        note=note,
-        stream=Application.audit_stream(app.pk),
-        actor_label=label,
-        at=now,
-    )
-
-
-def _invalid(errors: dict[str, str]) -> ServiceError:
-    return ServiceError(
-        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=errors, status=422
-    )
 
 
 def _lock_app(application_id: int) -> Application:
@@ -86,7 +62,7 @@ class AssessmentDraft:
 
 def assessment_compute(application: Application, *, now=None) -> AssessmentDraft:
     """The SKRD lines from the tariff in force today, the survey's measurements and the object data."""
-    day = timezone.localtime(_now(now)).date()
+    day = timezone.localtime(now_or(now)).date()
     rule = tariff_rule_for(application.permit_type, day)
     if rule is None:
         return AssessmentDraft(None, None)
@@ -169,7 +145,9 @@ def _cancel_assessment(app, assessment: LevyAssessment, actor, now, reason: str)
         bill.save()
     assessment.status, assessment.cancelled_at, assessment.cancel_reason = LevyAssessment.Status.CANCELLED, now, reason
     assessment.save()
-    _audit(app, actor, "levy.skrd_cancel", assessment, after={"number": assessment.number}, note=reason, now=now)
+    audit_application(
+        app, actor, "levy.skrd_cancel", assessment, after={"number": assessment.number}, note=reason, now=now
+    )
 
 
 def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) -> dict:
@@ -212,7 +190,7 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         for i, line in enumerate(lines, start=1)
     )
     bill = _bill_open(assessment, now)
-    _audit(
+    audit_application(
         app,
         actor,
         "levy.skrd_issue",
@@ -263,8 +241,6 @@ def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, no
     The step is completed through the workflow (one transaction): the SKRD gets its number, the bill
     its VA number, and the application moves to waiting for payment.
     """
-    from permits.workflow.services import task_complete
-
     task = task_complete(actor=actor, task_id=task_id, payload={"lines": lines} if lines else {}, now=now)
     return LevyAssessment.objects.get(task=task, status=LevyAssessment.Status.ISSUED)
 
@@ -296,14 +272,14 @@ def _locked_bill(bill_id: int) -> tuple[Bill, Application]:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid({"reason": "Alasan wajib diisi."})
+        raise Invalid({"reason": "Alasan wajib diisi."})
     return reason[:1000]
 
 
 @transaction.atomic
 def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     """Close an open (or expired) bill with a reason; the bank will no longer find it."""
-    now = _now(now)
+    now = now_or(now)
     _require_treasurer(actor)
     reason = _reason(reason)
     bill, app = _locked_bill(bill_id)
@@ -316,7 +292,7 @@ def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     before = bill.state
     bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
     bill.save()
-    _audit(
+    audit_application(
         app,
         actor,
         "levy.bill_cancel",
@@ -332,7 +308,7 @@ def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
 @transaction.atomic
 def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     """A new bill (new VA number, new due date) for the same SKRD; the old one is cancelled if still open."""
-    now = _now(now)
+    now = now_or(now)
     _require_treasurer(actor)
     reason = _reason(reason)
     bill, app = _locked_bill(bill_id)
@@ -349,7 +325,7 @@ def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     if Bill.objects.filter(assessment=assessment, state__in=LIVE_BILL_STATES).exists():
         raise Conflict("live_bill", "SKRD ini sudah punya tagihan aktif.", "This SKRD already has a live bill.")
     new = _bill_open(assessment, now)
-    _audit(
+    audit_application(
         app,
         actor,
         "levy.bill_reissue",
@@ -364,7 +340,7 @@ def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
 
 def bills_expire(*, now=None, limit: int = 500) -> int:
     """Mark open bills past their due instant as expired (each in its own short transaction)."""
-    now = _now(now)
+    now = now_or(now)
     due = list(Bill.objects.filter(state=Bill.State.OPEN, expires_at__lte=now).values_list("pk", flat=True)[:limit])
     expired = 0
     for bill_id in due:
@@ -374,7 +350,9 @@ def bills_expire(*, now=None, limit: int = 500) -> int:
                 continue  # paid or changed meanwhile
             bill.state, bill.closed_at, bill.close_reason = Bill.State.EXPIRED, now, "Lewat jatuh tempo / past due"
             bill.save()
-            _audit(app, None, "levy.bill_expire", bill, after={"state": bill.state}, now=now, label="sistem")
+            audit_application(
+                app, None, "levy.bill_expire", bill, after={"state": bill.state}, now=now, actor_label="sistem"
+            )
             expired += 1
     return expired
 
@@ -440,10 +418,6 @@ def normalise_va(value: str) -> str:
     return "".join((value or "").split())
 
 
-def payment_step_open(app: Application) -> bool:
-    return payment_task_open(app) is not None
-
-
 def payment_time_valid(bill: Bill, paid_at: datetime.datetime, now: datetime.datetime) -> bool:
     """A payment is made within its bill's life: not before the day the bill was issued (Jakarta; a teller
     receipt has only a date), not after its due instant, and not after now. The bank's clock may differ
@@ -480,7 +454,7 @@ def payment_post(
     `answer` (what the payment keeps to repeat to a replay) may be a function of the locked bill, called
     only when the payment is posted.
     """
-    now = _now(now)
+    now = now_or(now)
     ref = (
         Bill.objects.filter(virtual_account_no=normalise_va(virtual_account_no)).values("pk", "application_id").first()
     )
@@ -494,17 +468,14 @@ def payment_post(
     if existing is not None:
         same = existing.bill_id == bill.pk and existing.amount == amount
         return PostResult("replayed" if same else "request_conflict", existing, bill)
-    if bill.state == Bill.State.PAID:
+    payability = bill_payability(bill, at=now)
+    if payability.refusal == "already_paid":
         return PostResult("already_paid", bill.paid_payment, bill)
-    if bill.state == Bill.State.CANCELLED or bill.assessment.status != LevyAssessment.Status.ISSUED:
-        return PostResult("not_found", None, bill)
-    if bill.state == Bill.State.EXPIRED or now >= bill.expires_at:
-        return PostResult("expired", None, bill)
+    if not payability.ok:  # blocked (the file is not waiting for payment) answers as not found
+        return PostResult("expired" if payability.refusal == "expired" else "not_found", None, bill)
     if paid_at is not None and not payment_time_valid(bill, paid_at, now):
         return PostResult("invalid_time", None, bill)
-    task = payment_task_open(app)
-    if task is None:
-        return PostResult("not_found", None, bill)  # blocked: the file is not waiting for payment
+    task = payability.task
     if actor is not None and not task_may_act(actor, task):  # an officer: the payment step's rule (the bank: None)
         return PostResult("forbidden", None, bill)
     if amount != bill.amount:
@@ -528,7 +499,7 @@ def payment_post(
         return PostResult("already_paid", None, bill)
     bill.state, bill.paid_payment, bill.closed_at = Bill.State.PAID, payment, now
     bill.save(update_fields=["state", "paid_payment", "closed_at"])
-    _audit(
+    audit_application(
         app,
         actor,
         "levy.payment_post",
@@ -542,11 +513,9 @@ def payment_post(
             "paid_at": payment.paid_at,
         },
         now=now,
-        label="" if actor else "bank",
+        actor_label="" if actor else "bank",
     )
     if complete_task:
-        from permits.workflow.services import workflow_payment_received
-
         workflow_payment_received(
             application_id=app.pk,
             payment_ref=bank_reference or payment_request_id,
@@ -559,8 +528,6 @@ def payment_post(
 
 
 def _parse_rupiah(value) -> Decimal:
-    from permits.catalog.rules import parse_decimal
-
     amount = parse_decimal(value)
     if amount <= 0 or amount != amount.to_integral_value():
         raise InvalidOperation
@@ -572,7 +539,7 @@ def payment_post_teller(
 ) -> PostResult:
     """The treasurer records a payment from a bank receipt (teller fallback), with the same
     exactly-once rule: the receipt reference is the request id, so recording it twice changes nothing."""
-    now = _now(now)
+    now = now_or(now)
     _require_payment_poster(actor)
     errors: dict[str, str] = {}
     reference = (reference or "").strip()
@@ -590,7 +557,7 @@ def payment_post_teller(
     except ValueError:
         errors["paid_on"] = "Tanggal harus berformat YYYY-MM-DD."
     if errors:
-        raise _invalid(errors)
+        raise Invalid(errors)
     bill = Bill.objects.filter(pk=bill_id).first()
     if bill is None:
         raise NotFound("Tagihan", "Bill")

@@ -20,7 +20,7 @@ from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
 from .models import Bill
-from .selectors import assessment_get, bill_get, bill_list, levy_tasks_open, total_of
+from .selectors import assessment_get, bill_get, bill_list, bill_payability, levy_tasks_open, total_of
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
 EXTRA_ROWS = 2
@@ -120,7 +120,7 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
             "can_act": may(request.user, "levies:reissue"),  # the head reads; the forms are not for them
-            "can_post": may(request.user, "levies:teller"),
+            "can_post": may(request.user, "levies:teller") and bill_payability(bill, at=timezone.now()).ok,
         },
         status=status,
     )

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from permits.catalog.models import PermitType, Step
 from permits.core.calendar import office_calendar
+from permits.core.clock import now_or
 from permits.core.roles import user_roles
 from permits.core.workdays import WorkCalendar
 from permits.decrees.selectors import ikm_summary
@@ -443,7 +444,7 @@ def _history_key(period: Period) -> str:
 def history_refresh(*, now: datetime.datetime | None = None, month: str = "") -> dict:
     """Compute a month's history figures (this month by default) and keep them in the shared cache
     for three periods of MONITOR_DASHBOARD_CACHE_SECONDS (the periodic job runs every period)."""
-    now = now or timezone.now()
+    now = now_or(now)
     period = month_period(now, month)
     data = history_figures(now, period)
     ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS

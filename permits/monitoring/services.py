@@ -7,7 +7,8 @@ re-read the tasks and the levels raised already, then insert the Alerts, Explana
 audit events in bulk. The unique (task, level) constraint is the backstop: a concurrent sweep that
 got there first has committed before the locks are granted, so its levels are seen and skipped; if
 the constraint fires anyway the chunk is rolled back and raised one alert at a time (`alert_raise`,
-one transaction each). The messages commit with the alert or not at all, so a level is notified once.
+one transaction each: the same chunk with one pair, so the rule is written once). The messages commit
+with the alert or not at all, so a level is notified once.
 """
 
 import datetime
@@ -25,13 +26,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from permits.catalog.models import Step
-from permits.core.audit import audit_record, audit_record_many
+from permits.core.audit import audit_record_many
 from permits.core.calendar import office_calendar
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound
 from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Application, Task
+from permits.workflow.services import audit_application
 from permits.workflow.sla import humanize
 
 from . import thresholds as th
@@ -50,10 +53,6 @@ TEMPLATES = {
 }
 ACKNOWLEDGERS = (SUPERVISOR, HEAD, ADMIN)
 ANSWER_MAX = 4000
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
 
 
 def public_url(path: str) -> str:
@@ -82,16 +81,27 @@ def heads() -> list:
     return _role_holders(HEAD)
 
 
-def _recipients(task: Task, level: str) -> tuple[list, str]:
-    """(users, to_role): the officer holding the task first; the supervisors when nobody holds it
-    (someone must assign it) or when it is overdue; the head when it is overdue by the margin."""
-    if level == L.ESCALATED_HEAD:
-        return heads(), HEAD
-    if level == L.ESCALATED_SUPERVISOR:
-        return supervisors_for(task), SUPERVISOR
-    if task.assignee_id and task.assignee.is_active:
+class _Recipients:
+    """Who is alerted (users, to_role): the officer holding the task first; the supervisors when nobody
+    holds it (someone must assign it) or when it is overdue; the head when it is overdue by the margin.
+    One instance per sweep (or per single alert) reads each role's holders once and keeps the officers'
+    addresses."""
+
+    def __init__(self):
+        self._roles: dict[str, list] = {}
+        self.addresses: dict[int, tuple[str, str, str]] = {}  # user -> (channel, recipient, language)
+
+    def role(self, role: str) -> list:
+        if role not in self._roles:
+            self._roles[role] = _role_holders(role)
+        return self._roles[role]
+
+    def __call__(self, task: Task, level: str) -> tuple[list, str]:
+        if level == L.ESCALATED_HEAD:
+            return self.role(HEAD), HEAD
+        if level == L.ESCALATED_SUPERVISOR or not (task.assignee_id and task.assignee.is_active):
+            return supervisors_for(task, self.role), SUPERVISOR
         return [task.assignee], ""
-    return supervisors_for(task), SUPERVISOR
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -269,7 +279,7 @@ def stall_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     time, each chunk in one transaction (`_raise_chunk`); a chunk that fails is retried one alert at
     a time (`alert_raise`), so one broken alert does not stop the others.
     """
-    now = _now(now)
+    now = now_or(now)
     cal = office_calendar()
     result = SweepResult(now=now)
     by_task: dict[int, list[tuple[int, str]]] = {}
@@ -322,19 +332,15 @@ def _late_label(level: str, task: Task, cal: WorkCalendar, now: datetime.datetim
         return humanize(late, cal.day_length())
 
 
-def _link(level: str, task: Task, explanation: Explanation | None) -> str:
+def _link(level: str, task: Task, explanation: Explanation | None, tokens: dict[tuple[int, str], str]) -> str:
+    """Where the alert points: its own explanation form; for the head, the officer's explanation (the
+    overdue one first, `tokens` from `_explanation_tokens`) or else the stalled list; else the task."""
     if explanation is not None:
         return explanation_url(explanation)
     if level == L.ESCALATED_HEAD:
-        tokens = dict(
-            Explanation.objects.filter(
-                alert__task=task, alert__level__in=[L.OVERDUE, L.ESCALATED_SUPERVISOR]
-            ).values_list("alert__level", "token")
-        )
-        token = tokens.get(L.OVERDUE) or tokens.get(L.ESCALATED_SUPERVISOR)  # the officer's own first
-        if token:
-            return public_url(reverse("monitoring:explanation", args=[token]))
-        return public_url(reverse("monitoring:stalled"))
+        token = tokens.get((task.pk, L.OVERDUE)) or tokens.get((task.pk, L.ESCALATED_SUPERVISOR))
+        path = reverse("monitoring:explanation", args=[token]) if token else reverse("monitoring:stalled")
+        return public_url(path)
     return public_url(reverse("workflow:task", args=[task.pk]))
 
 
@@ -355,97 +361,23 @@ def alert_raise(
     *, task_id: int, level: str, now: datetime.datetime | None = None, cal: WorkCalendar | None = None
 ) -> Alert | None:
     """Raise one level for one task, in one transaction; None when the task no longer qualifies or
-    the level was raised already (by an earlier or a concurrent sweep)."""
-    now = _now(now)
-    cal = cal or office_calendar()
-    with transaction.atomic():
-        app_id = Task.objects.filter(pk=task_id).values_list("application_id", flat=True).first()
-        if app_id is None:
-            return None
-        app = Application.objects.select_for_update(of=("self",)).select_related("permit_type").get(pk=app_id)
-        task = Task.objects.select_related("step", "assignee").get(pk=task_id)
-        if not _qualifies(level, task, cal, now):
-            return None
-        users, to_role = _recipients(task, level)
-        try:
-            with transaction.atomic():  # a savepoint: the constraint refuses a level raised meanwhile
-                alert = _new_alert(task, level, users, to_role, now)
-                alert.save(force_insert=True)
-        except IntegrityError:
-            return None
-        explanation = None
-        if level in Alert.EXPLAINED:
-            explanation = Explanation.objects.create(alert=alert, requested_at=now)
-        context = {
-            "number": app.registration_number,
-            "step": task.step.name_id,
-            "overdue": _late_label(level, task, cal, now),
-            "url": _link(level, task, explanation),
-            "officer": (task.assignee.get_full_name() or task.assignee.get_username()) if task.assignee else "-",
-        }
-        messages = [
-            notify_officer(
-                user=user,
-                template=TEMPLATES[level],
-                context=context,
-                application=app,
-                idempotency_key=f"monitoring:alert:{alert.pk}:{user.pk}",
-                now=now,
-            )
-            for user in users
-        ]
-        if messages:
-            alert.message = messages[0]
-            alert.save(update_fields=["message"])
-        else:
-            logger.warning("monitoring: nobody to alert for %s of task %s (no %s)", level, task.pk, to_role)
-        audit_record(
-            actor=None,
-            actor_label="pemantauan",
-            action=f"monitoring.alert.{level}",
-            obj=alert,
-            after={
-                "task": task.pk,
-                "step": task.step.code,
-                "level": level,
-                "due_at": task.due_at,
-                "late": context["overdue"],
-                "recipients": [u.get_username() for u in users],
-                "to_role": to_role,
-                "explanation": bool(explanation),
-            },
-            stream=Application.audit_stream(app.pk),
-            at=now,
+    the level was raised already (by an earlier or a concurrent sweep). The sweep's own path with one
+    pair, so levels, recipients, links, messages and audit are decided in one place (`_raise_chunk`)."""
+    try:
+        alerts, _skipped = _raise_chunk(
+            [(task_id, level)], now=now_or(now), cal=cal or office_calendar(), recipients=_Recipients()
         )
-    return alert
+    except IntegrityError:  # the (task, level) constraint: a concurrent sweep raised it meanwhile
+        return None
+    return alerts[0] if alerts else None
 
 
 # --- the sweep's chunks -------------------------------------------------------------------------
 
 
-class _Recipients:
-    """`_recipients` for one sweep, with each role's holders read once."""
-
-    def __init__(self):
-        self._roles: dict[str, list] = {}
-        self.addresses: dict[int, tuple[str, str, str]] = {}  # user -> (channel, recipient, language)
-
-    def role(self, role: str) -> list:
-        if role not in self._roles:
-            self._roles[role] = _role_holders(role)
-        return self._roles[role]
-
-    def __call__(self, task: Task, level: str) -> tuple[list, str]:
-        if level == L.ESCALATED_HEAD:
-            return self.role(HEAD), HEAD
-        if level == L.ESCALATED_SUPERVISOR or not (task.assignee_id and task.assignee.is_active):
-            return supervisors_for(task, self.role), SUPERVISOR
-        return [task.assignee], ""
-
-
 def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Alert], int]:
-    """Raise the (task, level) pairs of a few hundred tasks in one transaction, with the same
-    guarantees as `alert_raise`, in a fixed number of statements instead of some 50 per alert.
+    """Raise the (task, level) pairs of a few hundred tasks in one transaction (or one pair: `alert_raise`),
+    in a fixed number of statements instead of some 50 per alert.
 
     Lock the applications (in id order, so concurrent sweeps cannot deadlock; every writer of an
     alert or of an application's audit stream locks the application first), re-read the tasks and
@@ -485,19 +417,11 @@ def _raise_chunk(pairs, *, now, cal, recipients: _Recipients) -> tuple[list[Aler
         messages, events = [], []
         for alert, task, app, users in todo:
             explanation, to_role = explanations.get(alert.pk), alert.to_role
-            if explanation is not None:
-                url = explanation_url(explanation)
-            elif alert.level == L.ESCALATED_HEAD:  # the officer's own explanation first (as `_link`)
-                token = tokens.get((task.pk, L.OVERDUE)) or tokens.get((task.pk, L.ESCALATED_SUPERVISOR))
-                path = reverse("monitoring:explanation", args=[token]) if token else reverse("monitoring:stalled")
-                url = public_url(path)
-            else:
-                url = public_url(reverse("workflow:task", args=[task.pk]))
             context = {
                 "number": app.registration_number,
                 "step": task.step.name_id,
                 "overdue": _late_label(alert.level, task, cal, now),
-                "url": url,
+                "url": _link(alert.level, task, explanation, tokens),
                 "officer": (task.assignee.get_full_name() or task.assignee.get_username()) if task.assignee else "-",
             }
             for user in users:
@@ -586,15 +510,11 @@ def _locked_explanation(token: str) -> tuple[Explanation, Application]:
     return exp, app
 
 
-def _invalid(field_name: str, message: str, message_en: str) -> ServiceError:
-    return ServiceError("invalid", message, message_en, fields={field_name: message}, status=422)
-
-
 @transaction.atomic
 def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime | None = None) -> Explanation:
     """The officer explains why the file is late (or idle). An answer may be corrected until a
     superior acknowledges it; every version is in the audit trail."""
-    now = _now(now)
+    now = now_or(now)
     exp, app = _locked_explanation(token)
     if not may_answer(actor, exp.alert):
         raise Forbidden("Penjelasan ini diminta dari petugas lain.", "This explanation is owed by someone else.")
@@ -606,20 +526,24 @@ def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime
         )
     text = (answer or "").strip()
     if not text:
-        raise _invalid("answer", "Tuliskan penjelasan Anda.", "Write your explanation.")
+        raise Invalid({"answer": "Tuliskan penjelasan Anda."}, "Tuliskan penjelasan Anda.", "Write your explanation.")
     if len(text) > ANSWER_MAX:
-        raise _invalid("answer", f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter).", "Too long.")
+        raise Invalid(
+            {"answer": f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter)."},
+            f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter).",
+            "Too long.",
+        )
     before = {"answer": exp.answer} if exp.answered_at else None
     exp.answer, exp.answered_at, exp.answered_by = text, now, actor
     exp.save(update_fields=["answer", "answered_at", "answered_by"])
-    audit_record(
-        actor=actor,
-        action="monitoring.explanation.answer",
-        obj=exp,
+    audit_application(
+        app,
+        actor,
+        "monitoring.explanation.answer",
+        exp,
         before=before,
         after={"answer": text, "level": exp.alert.level, "task": exp.alert.task_id},
-        stream=Application.audit_stream(app.pk),
-        at=now,
+        now=now,
     )
     return exp
 
@@ -627,7 +551,7 @@ def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime
 @transaction.atomic
 def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.datetime | None = None) -> Explanation:
     """A supervisor or the head has read the explanation (with an optional note)."""
-    now = _now(now)
+    now = now_or(now)
     exp, app = _locked_explanation(token)
     if not has_role(actor, *ACKNOWLEDGERS):
         raise Forbidden(
@@ -644,16 +568,20 @@ def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.
         raise Conflict("acknowledged", "Penjelasan ini sudah ditanggapi.", "Already acknowledged.")
     note = (note or "").strip()
     if len(note) > ANSWER_MAX:
-        raise _invalid("note", f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter).", "Too long.")
+        raise Invalid(
+            {"note": f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter)."},
+            f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter).",
+            "Too long.",
+        )
     exp.acknowledged_at, exp.acknowledged_by, exp.acknowledgement_note = now, actor, note
     exp.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
-    audit_record(
-        actor=actor,
-        action="monitoring.explanation.acknowledge",
-        obj=exp,
+    audit_application(
+        app,
+        actor,
+        "monitoring.explanation.acknowledge",
+        exp,
         after={"note": note, "level": exp.alert.level, "task": exp.alert.task_id},
-        stream=Application.audit_stream(app.pk),
-        at=now,
+        now=now,
     )
     return exp
 
@@ -666,7 +594,7 @@ def daily_digest_send(*, day: datetime.date | None = None, now: datetime.datetim
     """Queue yesterday's figures and the worst stalls to every head (once per head and day)."""
     from .selectors import digest_figures
 
-    now = _now(now)
+    now = now_or(now)
     day = day or (timezone.localtime(now).date() - timedelta(days=1))
     figures = digest_figures(day=day, now=now)
     sent = 0

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
 from permits.catalog.models import PermitType
 from permits.core.calendar import office_calendar
+from permits.core.clock import now_or
 from permits.workflow.estimates import completion_days, percentile
 
 from .selectors import decisions_rejected, decisions_signed
@@ -41,7 +41,7 @@ def transparency_rows(*, now: datetime.datetime | None = None, use_cache: bool =
         cached = cache.get(CACHE_KEY)
         if cached is not None:
             return cached
-    now = now or timezone.now()
+    now = now_or(now)
     days = settings.MONITOR_TRANSPARENCY_DAYS
     start = now - timedelta(days=days)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])

@@ -12,14 +12,17 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 
+from permits.catalog.models import Step
 from permits.core import events
 from permits.core.money import rupiah
 from permits.decrees.models import Decree, SurveyInvitation
 from permits.decrees.services import survey_url
 from permits.levies.models import Bill
 from permits.workflow.models import Application, Task
+from permits.workflow.steps import latest_payload
 
 from .models import MessageTemplate
+from .rendering import due_text
 from .services import notify_applicant
 
 
@@ -47,13 +50,7 @@ def notify_survey_scheduled(application: Application, schedule: dict, *, now=Non
 def _payment_amount(application: Application, after: dict) -> str:
     amount = after.get("amount")
     if amount in (None, ""):
-        payload = (
-            Task.objects.filter(application=application, kind="payment", state=Task.State.DONE)
-            .order_by("-finished_at")
-            .values_list("payload", flat=True)
-            .first()
-        ) or {}
-        amount = payload.get("amount")
+        amount = latest_payload(application, Step.Kind.PAYMENT).get("amount")
     if amount in (None, ""):
         return "-"
     try:
@@ -85,7 +82,7 @@ def notify_bill(bill: Bill, *, now=None) -> None:
     notify_applicant(
         application=bill.application,
         template="levy_assessed",
-        context={"amount": rupiah(bill.amount), "va": bill.virtual_account_no, "due": date_id(bill.due_date)},
+        context={"amount": rupiah(bill.amount), "va": bill.virtual_account_no, "due": due_text(bill.due_date)},
         idempotency_key=f"levies.bill:{bill.pk}:levy_assessed",
         now=now,
     )

@@ -7,6 +7,7 @@ rendered SMS stays within one 160-character GSM-7 part whatever the data (`check
 it with the long samples below, in the admin and in the tests).
 """
 
+import datetime
 import string
 import unicodedata
 from dataclasses import dataclass
@@ -21,15 +22,15 @@ class Placeholder:
 
 PLACEHOLDERS: dict[str, Placeholder] = {
     "office": Placeholder(30, "DPMPTSP Kota Contoh Sejahtera"),
-    "number": Placeholder(20, "DPMPTSP-2026-000123"),
+    "number": Placeholder(21, "DPMPTSP-KC-2026-00123"),  # REGISTRATION_NUMBER_FORMAT fits (checks.py)
     "permit": Placeholder(40, "Persetujuan Bangunan Gedung (PBG) Usaha"),
     "name": Placeholder(30, "Raden Ajeng Siti Nur'aini Putri"),
     "url": Placeholder(64, "https://perizinan.kotacontohsejahtera.go.id/lacak/2026-000123/", cut=False),
-    "date": Placeholder(20, "Rabu, 30/12/2026"),
-    "due": Placeholder(10, "31/12/2026"),
+    "date": Placeholder(20, "Selasa, 29/12/2026"),  # date_id: the longest day names (Selasa, Minggu) + date
+    "due": Placeholder(10, "31/12/2026"),  # due_text: the date alone, whoever sets it
     "items": Placeholder(75, "Surat kuasa bermeterai; gambar denah lantai 2 ditandatangani; foto lokasi terbaru"),
     "reason": Placeholder(70, "Lokasi bangunan tidak sesuai rencana tata ruang wilayah (RTRW) kota tahun 2024"),
-    "amount": Placeholder(17, "Rp 12.500.000.000"),
+    "amount": Placeholder(22, "Rp 999.999.999.999.999"),  # rupiah() of the largest amount a bill holds (15 digits)
     "va": Placeholder(20, "88880120260001234567"),
     "place": Placeholder(35, "Loket 3, Jl. Merdeka No. 1, Kota Contoh"),
     "hours": Placeholder(30, "Senin-Jumat 08.00-16.00 WIB"),
@@ -47,6 +48,12 @@ GSM_BASIC = frozenset(
 )
 GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
 _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " "})
+
+
+def due_text(day: datetime.date) -> str:
+    """The one form of `{due}` ("05/12/2026"): a registration's promised date and a bill's due date alike.
+    The day name is `{date}`'s (date_id); `{due}` has room for the date only."""
+    return day.strftime("%d/%m/%Y")
 
 
 def parse(text: str) -> list[tuple[str, str | None]]:

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from permits.core.clock import now_or
 from permits.workflow.models import Application
 
 from .models import Message
@@ -48,7 +48,7 @@ def dev_inbox(recipient: str = "") -> QuerySet[Message]:
 def messages_due(*, now: datetime.datetime | None = None, limit: int | None = None) -> list[int]:
     """Ids of messages a worker should try now: queued ones whose time has come (including those
     whose enqueue was lost in a crash) and "sending" ones whose worker died."""
-    now = now or timezone.now()
+    now = now_or(now)
     stale_before = now - timedelta(seconds=settings.NOTIFY_SENDING_TIMEOUT_SECONDS)
     due = Q(status=S.QUEUED, next_attempt_at__lte=now) | Q(status=S.SENDING, claimed_at__lt=stale_before)
     limit = limit or settings.NOTIFY_PENDING_BATCH

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.core.audit import audit_record
+from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, NotFound
 from permits.core.roles import MESSAGE_STAFF, has_role
 from permits.workflow.models import Applicant, Application
@@ -29,17 +30,13 @@ from permits.workflow.models import Applicant, Application
 from .channels import channel_for
 from .channels.base import DELIVERED, FAILED, RETRY, SENT, Outgoing, SendResult
 from .models import Channel, DeliveryAttempt, DeliveryReport, Message, MessageTemplate, OfficerProfile, OptOut
-from .rendering import render, to_gsm7
+from .rendering import due_text, render, to_gsm7
 
 logger = logging.getLogger("permits.notifications")
 S = Message.Status
 STAFF_ROLES = MESSAGE_STAFF
 # At most one of these per application, whoever asks (a repeated call returns the first message).
 ONCE_PER_APPLICATION = frozenset({"registration_receipt", "rejected", "decree_ready", "payment_received"})
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
 
 
 # --- what the texts can say ---------------------------------------------------------------------
@@ -61,7 +58,7 @@ def application_context(application: Application) -> dict[str, str]:
         "permit": application.permit_type.name_id,
         "name": application.applicant.display_name,
         "url": tracking_url(application),
-        "due": timezone.localtime(application.promised_completion_at).strftime("%d/%m/%Y"),
+        "due": due_text(timezone.localtime(application.promised_completion_at).date()),
     }
 
 
@@ -157,7 +154,7 @@ def message_queue(
     A repeated `idempotency_key` returns the message already written. A message that cannot be
     sent at all (unknown template, no address) is still written, as failed, so it shows up.
     """
-    now = _now(now)
+    now = now_or(now)
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -390,7 +387,7 @@ def _outgoing(message: Message) -> Outgoing:
 def message_deliver(*, message_id: int, now: datetime.datetime | None = None) -> Message | None:
     """Deliver one message if it is due and nobody else holds it; None when there was nothing
     to do. Not atomic on purpose: the claim must be committed before the provider is called."""
-    now = _now(now)
+    now = now_or(now)
     if not _claim(message_id, now):
         return None
     message = Message.objects.get(pk=message_id)
@@ -495,7 +492,7 @@ def message_report(
 ) -> Message:
     """Record a provider's report on a message and move its status forward (never back):
     outcome "sent", "delivered", "failed" (then the SMS fallback), or None (noted only)."""
-    now = _now(now)
+    now = now_or(now)
     message = Message.objects.select_for_update().filter(pk=message_id).first()
     if message is None:
         raise NotFound("Pesan", "Message")
@@ -524,7 +521,7 @@ def message_report(
 def message_retry(*, actor, message_id: int, now: datetime.datetime | None = None) -> Message:
     """Staff send a failed message again (e.g. after the applicant corrected their number at
     the desk, or a long outage): a fresh retry window, the same idempotency key. Audited."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, *STAFF_ROLES):
         raise Forbidden()
     message = Message.objects.select_for_update().filter(pk=message_id).first()
@@ -548,7 +545,7 @@ def message_retry(*, actor, message_id: int, now: datetime.datetime | None = Non
 @transaction.atomic
 def applicant_set_opt_out(*, actor, applicant: Applicant, opted_out: bool, now=None) -> None:
     """Record (or withdraw) an applicant's wish to receive essential messages only. Audited."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, *STAFF_ROLES):
         raise Forbidden()
     if opted_out:

@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field, PlainValidator
 
 from permits.catalog.models import Step
 from permits.core.api import ErrorOut, PageIn, officer_auth
-from permits.core.errors import Forbidden, NotFound, ServiceError
+from permits.core.errors import Forbidden, Invalid, NotFound
 from permits.core.roles import LEADERS, has_role
 
 from . import services
@@ -287,13 +287,7 @@ def task_complete(request, task_id: int, body: CompleteIn):
     not hold answers 422 with `fields` naming each field (`data.<code>` for data entry).
     """
     if not isinstance(body.payload, dict):
-        raise ServiceError(
-            "invalid",
-            "Isian belum benar. Periksa bagian yang ditandai.",
-            "Invalid input.",
-            fields={"payload": "Harus berupa objek JSON."},
-            status=422,
-        )
+        raise Invalid({"payload": "Harus berupa objek JSON."})
     task = services.task_complete(
         actor=request.user, task_id=task_id, payload=body.payload, notes=body.notes, version=body.version
     )

@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from permits.core.calendar import office_calendar
+from permits.core.clock import now_or
 from permits.core.workdays import WorkCalendar
 from permits.workflow.models import Application
 
@@ -88,7 +88,7 @@ def permit_type_estimate(
         cached = cache.get(key, _MISSING)
         if cached is not _MISSING:
             return Estimate(**cached) if cached else None
-    now = now or timezone.now()
+    now = now_or(now)
     rows = (
         Application.objects.filter(
             permit_type_id=permit_type_id,

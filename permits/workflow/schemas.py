@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
+from permits.core.clock import now_or
 from permits.workflow.models import Application
 
 from .models import Task
@@ -91,7 +92,7 @@ def task_out(task: Task, now: datetime | None = None) -> dict:
 
 def application_workflow_out(app: Application, now: datetime | None = None) -> dict:
     """The workflow part of the application detail: tasks, current task, pause and rejection figures."""
-    now = now or timezone.now()
+    now = now_or(now)
     tasks = application_tasks(app)
     for task in tasks:
         task.application = app  # already loaded: no query per task

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from permits.core.calendar import office_calendar
+from permits.core.clock import now_or
 from permits.core.models import AuditEvent
 from permits.core.roles import LEADERS, user_roles
 from permits.workflow.models import Application
@@ -28,7 +28,7 @@ class TaskView:
 
 def task_view(task: Task, now: datetime | None = None) -> TaskView:
     cal = office_calendar()
-    now = now or timezone.now()
+    now = now_or(now)
     left = time_left(cal, now, task.due_at)
     label = humanize(left, cal.day_length())
     return TaskView(
@@ -99,7 +99,7 @@ class StepTime:
 
 def application_step_times(app: Application, now: datetime | None = None) -> list[StepTime]:
     cal = office_calendar()
-    now = now or timezone.now()
+    now = now_or(now)
     rows: dict[int, StepTime] = {}
     for task in application_tasks(app):
         if task.state == Task.State.SKIPPED:

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import translation
 
 from permits.catalog.models import PermitType, RejectionReason, Step
 from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
-from permits.core.errors import Conflict, Forbidden, NotFound, ServiceError, indonesian
+from permits.core.clock import now_or
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, indonesian
 from permits.core.roles import CASE_DESK, LEADERS, ROLES, has_role
 from permits.workflow.models import Application
 
@@ -32,12 +33,10 @@ K = Step.Kind
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
-
-
-def audit_application(app, actor, action, obj=None, *, before=None, after=None, note="", now=None):
-    """Record a change of `app` (or of `obj`, one of its parts) on the application's audit stream."""
+def audit_application(app, actor, action, obj=None, *, before=None, after=None, note="", now=None, actor_label=""):
+    """Record a change of `app` (or of `obj`, one of its parts: a task, an SKRD, a bill, a decree, an
+    explanation) on the application's audit stream, so its timeline tells the whole story. The one writer
+    of that stream for every app (`actor_label` names an actor that is not a user: "bank", "sistem")."""
     return audit_record(
         actor=actor,
         action=action,
@@ -46,6 +45,7 @@ def audit_application(app, actor, action, obj=None, *, before=None, after=None, 
         after=after,
         note=note,
         stream=Application.audit_stream(app.pk),
+        actor_label=actor_label,
         at=now,
     )
 
@@ -282,18 +282,12 @@ def _task_to_act_on(actor, task_id: int, version: int | None) -> tuple[Task, App
     return task, app
 
 
-def _invalid(errors: dict[str, str]) -> ServiceError:
-    return ServiceError(
-        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=errors, status=422
-    )
-
-
 # --- entering the procedure ---------------------------------------------------------------------
 
 
 def workflow_enter(*, application: Application, actor, now=None) -> Task | None:
     """A registered application enters its procedure: its first step opens (same transaction)."""
-    return _advance(application, None, actor, _now(now))
+    return _advance(application, None, actor, now_or(now))
 
 
 # --- actions on tasks ---------------------------------------------------------------------------
@@ -302,7 +296,7 @@ def workflow_enter(*, application: Application, actor, now=None) -> Task | None:
 @transaction.atomic
 def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> Task:
     """Take an open task of one's role. Exactly one of two simultaneous claims wins."""
-    now = _now(now)
+    now = now_or(now)
     task, app = _locked_task(task_id, version)
     _require_active(app)
     if not task_may_claim(actor, task):
@@ -322,7 +316,7 @@ def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> 
 @transaction.atomic
 def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     """A supervisor (re)assigns a task to an officer who holds its role."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, *LEADERS):
         raise Forbidden("Hanya kepala bidang/seksi yang dapat menugaskan.", "Only supervisors can assign.")
     task, app = _locked_task(task_id)
@@ -378,7 +372,7 @@ def survey_report_bounds(task: Task) -> tuple[datetime.date, bool]:
 @transaction.atomic
 def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | None = None, now=None) -> Task:
     """Set the field visit date (the applicant is told); the report comes with completion."""
-    now = _now(now)
+    now = now_or(now)
     task, app = _locked_task(task_id, version)
     _require_active(app)
     _require_task_active(task)
@@ -391,7 +385,7 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
         payload, today=local_day(now), latest=survey_visit_latest(application=app, now=now)
     )
     if errors:
-        raise _invalid(errors)
+        raise Invalid(errors)
     clean["surveyor"] = actor.get_username()
     if task.state == Task.State.OPEN:
         task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, actor, now
@@ -412,14 +406,14 @@ def task_complete(
 
     What the data must be and what finishing does beyond recording the step belong to the handler of
     the task's kind (steps.py: registered by the app that owns the kind)."""
-    now = _now(now)
+    now = now_or(now)
     task, app = _task_to_act_on(actor, task_id, version)
     if app.status == Application.Status.AWAITING_PAYMENT and task.kind != K.PAYMENT:
         raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
     handler = handler_for(task.kind)
     done = handler.validate(task=task, application=app, payload=payload or {}, now=now)
     if done.errors:
-        raise _invalid(done.errors)
+        raise Invalid(done.errors)
     clean = {**done.clean, **handler.before_finish(task=task, application=app, clean=done.clean, actor=actor, now=now)}
     _finish(task, Task.State.DONE, actor, now, outcome=done.outcome, payload=clean, notes=notes)
     audit_application(
@@ -462,7 +456,7 @@ def workflow_payment_received(
 ) -> Task:
     """A levy payment was posted (permits.levies.services.payment_post, in this transaction): the open
     payment step completes and the application moves on. `actor` is None when the bank posted it."""
-    now = _now(now)
+    now = now_or(now)
     app = _lock(application_id)
     task = payment_task_open(app)
     if task is None:
@@ -471,14 +465,14 @@ def workflow_payment_received(
         task_require_actor(actor, task)
     clean = {"reference": payment_ref, "amount": str(int(amount)), "channel": channel}
     _finish(task, Task.State.DONE, actor, now, outcome="paid", payload=clean)
-    audit_record(
-        actor=actor,
-        action="task.complete",
-        obj=task,
+    audit_application(
+        app,
+        actor,
+        "task.complete",
+        task,
         after={"step": task.step.code, "outcome": "paid", **clean},
-        stream=Application.audit_stream(app.pk),
+        now=now,
         actor_label="" if actor else "bank",
-        at=now,
     )
     _transition(app, Event.PAID, actor, now)
     _advance(app, task.step, actor, now)
@@ -500,7 +494,7 @@ def reject_application(app: Application, actor, now, reason: RejectionReason, te
 @transaction.atomic
 def task_reject(*, actor, task_id: int, reason_code: str, text: str = "", version: int | None = None, now=None) -> Task:
     """Refuse the application (final) at this step, with a listed reason and free text."""
-    now = _now(now)
+    now = now_or(now)
     task, app = _task_to_act_on(actor, task_id, version)
     reason = rejection_reason_get(app.permit_type_id, reason_code)
     errors = {}
@@ -509,7 +503,7 @@ def task_reject(*, actor, task_id: int, reason_code: str, text: str = "", versio
     if len(text) > 4000:
         errors["text"] = "Keterangan terlalu panjang (maks. 4000 karakter)."
     if errors:
-        raise _invalid(errors)
+        raise Invalid(errors)
     reject_application(app, actor, now, reason, text.strip())
     return task
 
@@ -519,11 +513,11 @@ def task_return(
     *, actor, task_id: int, items: list[str], note: str = "", version: int | None = None, now=None
 ) -> Pause:
     """Return the file to the applicant for correction: the SLA clock pauses until resubmission."""
-    now = _now(now)
+    now = now_or(now)
     task, app = _task_to_act_on(actor, task_id, version)
     items = [str(i).strip()[:250] for i in (items or []) if str(i).strip()]
     if not items:
-        raise _invalid({"items": "Sebutkan apa yang harus dilengkapi atau diperbaiki pemohon."})
+        raise Invalid({"items": "Sebutkan apa yang harus dilengkapi atau diperbaiki pemohon."})
     _finish(task, Task.State.RETURNED, actor, now, outcome="returned", notes=note)
     pause = Pause.objects.create(
         application=app,
@@ -543,7 +537,7 @@ def task_return(
 def application_resubmit(*, actor, application_id: int, note: str = "", now=None) -> Task:
     """The applicant brought the corrections: the pause ends, the promised date moves by exactly the
     paused working time, and the returned step reopens with the time it had left."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, *CASE_DESK):
         raise Forbidden("Hanya petugas loket yang menerima perbaikan berkas.", "Only the front desk receives them.")
     app = _lock(application_id)
@@ -578,7 +572,7 @@ def application_resubmit(*, actor, application_id: int, note: str = "", now=None
 @transaction.atomic
 def application_rework(*, actor, application_id: int, step_code: str, note: str, now=None) -> Task:
     """A supervisor sends the file back to an earlier step (recorded); the current step is cancelled."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, *LEADERS):
         raise Forbidden(
             "Hanya kepala bidang/seksi yang dapat mengembalikan ke langkah sebelumnya.",
@@ -588,9 +582,9 @@ def application_rework(*, actor, application_id: int, step_code: str, note: str,
     current = Task.objects.select_related("step").filter(application=app, state__in=Task.ACTIVE_STATES).first()
     target = Step.objects.filter(permit_type=app.permit_type_id, code=step_code).first()
     if not note.strip():
-        raise _invalid({"note": "Alasan pengembalian wajib diisi."})
+        raise Invalid({"note": "Alasan pengembalian wajib diisi."})
     if current is None or target is None or target.order >= current.step.order:
-        raise _invalid({"step": "Pilih langkah sebelum langkah yang sedang berjalan."})
+        raise Invalid({"step": "Pilih langkah sebelum langkah yang sedang berjalan."})
     if app.status in (Application.Status.AWAITING_PAYMENT, Application.Status.APPROVED):
         _transition(app, Event.REWORK, actor, now, note=note, step=step_code)
     elif app.status == Application.Status.IN_PROCESS:
@@ -607,12 +601,12 @@ def application_rework(*, actor, application_id: int, step_code: str, note: str,
 @transaction.atomic
 def application_withdraw(*, actor, application_id: int, note: str, now=None) -> Application:
     """The applicant withdraws the application (recorded at the front desk)."""
-    now = _now(now)
+    now = now_or(now)
     if not has_role(actor, *CASE_DESK):
         raise Forbidden()
     app = _lock(application_id)
     if not note.strip():
-        raise _invalid({"note": "Sebutkan alasan pencabutan."})
+        raise Invalid({"note": "Sebutkan alasan pencabutan."})
     _cancel_active(app, actor, now, "withdrawn")
     Pause.objects.filter(application=app, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
     app.finished_at = now

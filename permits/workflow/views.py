@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from permits.catalog.models import PermitType, Step
 from permits.catalog.selectors import rejection_reasons_for
 from permits.core.calendar import office_calendar
-from permits.core.errors import ServiceError
+from permits.core.errors import Invalid, ServiceError
 from permits.core.money import rupiah
 from permits.core.permissions import may
 from permits.core.roles import LEADERS, ROLES, has_role, user_roles
@@ -35,6 +35,7 @@ from permits.workflow.models import Application
 from . import forms, selectors, services
 from .models import Task
 from .sla import DUE_SOON, ON_TIME, OVERDUE, humanize
+from .steps import latest_payload
 from .transitions import ACTIVE, FINAL
 
 K = Step.Kind
@@ -142,12 +143,6 @@ def _version(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _invalid(fields: dict[str, str]) -> ServiceError:
-    return ServiceError(
-        "invalid", "Isian belum benar. Periksa bagian yang ditandai.", "Invalid input.", fields=fields, status=422
-    )
-
-
 def _sla(view: selectors.TaskView) -> dict[str, str]:
     """The colour badge and the time left; once overdue the badge itself says by how much."""
     cls, label = SLA_BADGES[view.sla]
@@ -244,13 +239,7 @@ def _complete_defaults(task: Task, app: Application) -> dict[str, str]:
 
 
 def _assessed_total(app: Application) -> str | None:
-    payload = (
-        Task.objects.filter(application=app, kind=K.LEVY_ASSESSMENT, state=Task.State.DONE)
-        .order_by("-finished_at")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    return (payload or {}).get("total")
+    return latest_payload(app, K.LEVY_ASSESSMENT).get("total")
 
 
 def task_context(request, task: Task, *, form: str = "", error: ServiceError | None = None, values=None, **extra):
@@ -377,7 +366,7 @@ def task_complete(request, task_id: int):
     payload, early = forms.completion_payload(task.kind, post, task.application.permit_type.data_fields.all())
     try:
         if early:
-            raise _invalid(early)
+            raise Invalid(early)
         services.task_complete(
             actor=request.user,
             task_id=task.pk,

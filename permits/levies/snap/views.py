@@ -13,8 +13,9 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from ..models import BankCall, Bill, LevyAssessment, Payment, SnapExternalId
-from ..services import payment_post, payment_step_open
+from ..models import BankCall, Bill, Payment, SnapExternalId
+from ..selectors import bill_payability
+from ..services import payment_post
 from . import bodies
 from .auth import check_token_request, check_transaction, token_issue
 from .codes import (
@@ -165,6 +166,14 @@ def _bill_for(ids: bodies.VaIds, cfg: SnapConfig) -> Bill | None:
     )
 
 
+_INQUIRY_REFUSALS = {  # bill_payability's refusal -> (case, reason)
+    "not_found": (BILL_NOT_FOUND, "Bill not found"),
+    "already_paid": (PAID_BILL, "Bill has been paid"),
+    "expired": (EXPIRED_BILL, "Bill expired"),
+    "blocked": (BILL_NOT_FOUND, "Bill blocked"),
+}
+
+
 def _inquiry(data: dict, cfg: SnapConfig, now):
     ids = bodies.va_ids(data, "inquiryRequestId")
     asked = bodies.parse_money(data, "amount", required=False)
@@ -173,14 +182,11 @@ def _inquiry(data: dict, cfg: SnapConfig, now):
     def refuse(case, reason):
         return Refusal(case, extra=bodies.inquiry_refusal_extra(ids, reason))
 
-    if bill is None or bill.state == Bill.State.CANCELLED or bill.assessment.status != LevyAssessment.Status.ISSUED:
+    if bill is None:
         raise refuse(BILL_NOT_FOUND, "Bill not found")
-    if bill.state == Bill.State.PAID:
-        raise refuse(PAID_BILL, "Bill has been paid")
-    if bill.state == Bill.State.EXPIRED or now >= bill.expires_at:
-        raise refuse(EXPIRED_BILL, "Bill expired")
-    if not payment_step_open(bill.application):
-        raise refuse(BILL_NOT_FOUND, "Bill blocked")
+    payability = bill_payability(bill, at=now)
+    if not payability.ok:
+        raise refuse(*_INQUIRY_REFUSALS[payability.refusal])
     if asked is not None and asked != bill.amount:
         raise refuse(INVALID_AMOUNT, "Invalid amount")  # a closed bill is paid in full only
     return 200, bodies.inquiry_answer(ids, bill, data)

@@ -11,7 +11,7 @@ from permits.conftest import make_user
 from permits.core.errors import Conflict, Forbidden, ServiceError
 from permits.core.models import AuditEvent
 from permits.levies.models import Bill, LevyAssessment, Payment
-from permits.levies.selectors import levy_estimate, levy_for_tracking
+from permits.levies.selectors import bill_payability, levy_estimate, levy_for_tracking
 from permits.levies.services import (
     TELLER,
     assessment_compute,
@@ -259,6 +259,28 @@ def test_tracking_shows_the_bill_then_the_payment(officers, awaiting):
     payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000")
     levy = levy_for_tracking(app)
     assert levy["paid"] and levy["paid_at"] and levy["how_to_pay"] == ""
+
+
+def test_bill_payability_names_each_refusal_in_the_order_the_bank_hears_them(officers, awaiting):
+    _app, bill = awaiting()
+    now = timezone.now()
+    payable = bill_payability(bill, at=now)
+    assert payable.ok and payable.task.kind == "payment"
+    assert bill_payability(bill, at=bill.expires_at).refusal == "expired"  # open, but past its due instant
+    bill.application.status = "in_process"  # e.g. sent back for rework: nothing waits for the money
+    assert bill_payability(bill, at=now).refusal == "blocked"
+    bill.assessment.status = LevyAssessment.Status.CANCELLED
+    assert bill_payability(bill, at=now).refusal == "not_found"
+    bill.state = Bill.State.PAID
+    assert bill_payability(bill, at=now).refusal == "already_paid"
+
+
+def test_tracking_stops_offering_how_to_pay_once_the_due_instant_passed(officers, awaiting):
+    app, bill = awaiting()
+    assert levy_for_tracking(app, now=bill.expires_at - datetime.timedelta(minutes=1))["how_to_pay"]
+    # the bill is still "open" (the expiry sweep has not run), but no bank would take the payment
+    levy = levy_for_tracking(app, now=bill.expires_at)
+    assert levy["state"] == "open" and levy["how_to_pay"] == ""
 
 
 def test_no_levy_no_tracking_entry(officers, register):

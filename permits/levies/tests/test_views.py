@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from permits.conftest import make_user
 from permits.levies.models import Bill, LevyAssessment, Payment, StatementLine
+from permits.workflow import services as wf
 
 from .conftest import active, test_tariff, walk_to_levy
 
@@ -58,6 +59,17 @@ def test_teller_form_records_once(treasurer_client, awaiting):
     assert wrong.status_code == 422 and "lunas" in wrong.content.decode()
     listing = treasurer_client.get("/retribusi/?state=paid").content.decode()
     assert bill.virtual_account_no in listing
+
+
+def test_teller_form_is_offered_only_while_the_bill_can_be_paid(treasurer_client, officers, awaiting):
+    app, bill = awaiting()
+    assert "/bayar/" in treasurer_client.get(f"/retribusi/tagihan/{bill.pk}/").content.decode()
+    wf.application_rework(
+        actor=officers["supervisor"], application_id=app.pk, step_code="penetapan-retribusi", note="Luas salah"
+    )
+    bill.refresh_from_db()
+    page = treasurer_client.get(f"/retribusi/tagihan/{bill.pk}/").content.decode()
+    assert "/bayar/" not in page  # the file no longer waits for this money (the bank hears "not found")
 
 
 @pytest.mark.parametrize("role", ["supervisor", "head", "admin"])

@@ -208,3 +208,45 @@ def test_history_figures_are_kept_and_refreshed_by_a_worker_not_by_the_reader(mo
     assert selectors.history_cached(NOW, october) == {"n": 3}
     settings.MONITOR_DASHBOARD_CACHE_SECONDS = 0  # no cache at all
     assert selectors.history_cached(NOW, period) == {"n": 4}
+
+
+def test_an_alert_raised_alone_takes_the_sweeps_path_and_gives_the_same_rows(reachable, register, monkeypatch):
+    """Levels, recipients, links, messages and audit live once (`_raise_chunk`): `alert_raise` is its chunk
+    of one pair, so an alert raised alone reads exactly like one the sweep raised."""
+    alone, swept = (register("FAST", now=at(16, 9), **FAST) for _i in range(2))
+    claim(reachable, alone, at(16, 9, 30))
+    claim(reachable, swept, at(16, 9, 30))
+    task_of = {app.pk: Task.objects.get(application=app).pk for app in (alone, swept)}
+    chunks = []
+    real_chunk = services._raise_chunk
+    monkeypatch.setattr(services, "_raise_chunk", lambda pairs, **kw: chunks.append(pairs) or real_chunk(pairs, **kw))
+    levels = (L.OVERDUE, L.ESCALATED_SUPERVISOR, L.ESCALATED_HEAD)
+    for level in levels:
+        assert services.alert_raise(task_id=task_of[alone.pk], level=level, now=at(19, 9)) is not None
+    assert chunks == [[(task_of[alone.pk], level)] for level in levels]
+    services._raise_chunk(
+        [(task_of[swept.pk], level) for level in levels],
+        now=at(19, 9),
+        cal=office_calendar(),
+        recipients=services._Recipients(),
+    )
+
+    def rows(app):
+        alerts = Alert.objects.filter(task__application=app).select_related("message").order_by("id")
+        tokens = {e.token: "<token>" for e in Explanation.objects.filter(alert__task__application=app)}
+
+        def plain(text):
+            for token, mark in tokens.items():
+                text = text.replace(token, mark)
+            return text.replace(app.registration_number, "<number>").replace(f"/{task_of[app.pk]}/", "/<task>/")
+
+        events = AuditEvent.objects.filter(action__startswith="monitoring.alert.").filter(
+            stream=f"intake.application:{app.pk}"
+        )
+        return (
+            [(a.level, a.to_role, a.recipient_id, plain(a.message.text)) for a in alerts],
+            [(e.action, {k: v for k, v in e.after.items() if k != "task"}) for e in events.order_by("seq")],
+        )
+
+    assert rows(alone) == rows(swept)
+    assert audit_verify() == []

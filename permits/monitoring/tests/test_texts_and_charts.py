@@ -39,3 +39,30 @@ def test_line_chart_breaks_the_line_where_a_week_has_no_data():
     assert svg.count("<polyline") == 1  # 16/11-23/11 only; 02/11 stands alone
     assert svg.count("<circle") == 3
     assert "02/11" in svg and "23/11" in svg
+
+
+@pytest.mark.django_db
+def test_alert_texts_filled_by_the_sweep_keep_each_bounded_value_whole(reachable, register, settings):
+    """The sweep's real contexts (a 21-character registration number, a long lateness, the explanation
+    links) in every alert text: number, lateness and link whole, one SMS (free text such as the step's
+    or the officer's name may be cut)."""
+    from permits.monitoring.services import stall_sweep
+    from permits.notifications.models import Message
+    from permits.notifications.tests.test_placeholders import LONG_NUMBER_FORMAT, assert_whole_and_one_sms
+
+    from .conftest import FAST, at, claim
+
+    settings.REGISTRATION_NUMBER_FORMAT = LONG_NUMBER_FORMAT
+    settings.PUBLIC_BASE_URL = "https://izin.kotacontoh.go.id"
+    app = register("FAST", now=at(2, 9), **FAST)
+    assert len(app.registration_number) == 21
+    claim(reachable, app, at(2, 9, 30))
+    officer = reachable["verifier"]
+    officer.first_name, officer.last_name = "Raden Mas Bambang Sutrisno", "Wibisono Hadikusumo, S.T., M.Sc."
+    officer.save()
+    stall_sweep(now=at(27, 15))  # some three weeks of working days late
+    messages = list(Message.objects.filter(application=app, template__in=TEMPLATES.values()))
+    rows = {t.code: t for t in MessageTemplate.objects.filter(code__in=TEMPLATES.values())}
+    assert {m.template for m in messages} >= {"stall_overdue", "stall_escalation_supervisor", "stall_escalation_head"}
+    for message in messages:
+        assert_whole_and_one_sms(message, rows[message.template])

@@ -39,3 +39,20 @@ def test_a_second_app_cannot_take_over_a_kind():
     assert type(steps.handler_for(Step.Kind.PAYMENT)).__name__ == "Payment"
     with pytest.raises(LookupError):
         steps.handler_for("no_such_kind")
+
+
+def test_a_kinds_latest_payload_is_read_in_one_place_only():
+    """ "The payload of the newest finished step of kind X" has one home, steps.latest_payload (newest by
+    finished_at, then by id): the SKRD total the payment expects, the survey's measurements the tariff
+    reads, the amount the payment message names, the payment form's default all agree."""
+    from pathlib import Path
+
+    root = Path(steps.__file__).resolve().parents[1]
+    readers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and "migrations" not in path.parts
+        and 'values_list("payload"' in path.read_text(encoding="utf-8")
+    )
+    assert readers == ["workflow/steps.py"]
