@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import PermitType
 from permits.catalog.rules import validate_object_data
@@ -83,7 +84,7 @@ def booking_create(
         .first()
     )
     if permit_type is None:
-        raise NotFound("Jenis izin", "Permit type")
+        raise NotFound(_l("Jenis izin"))
     applicant_data, errors = applicant_clean(applicant or {})
     data_clean, data_errors = validate_object_data(list(permit_type.data_fields.all()), data or {})
     errors.update({f"data.{k}": v for k, v in data_errors.items()})
@@ -102,7 +103,7 @@ def booking_create(
     if sum(files[c].size for c in kinds) > limit:
         errors["files"] = f"Ukuran semua berkas bersama terlalu besar (maks. {limit // (1024 * 1024)} MB)."
     if errors:
-        raise Invalid(errors, "Data belum benar. Periksa isian yang ditandai.", "Invalid data.")
+        raise Invalid(errors, _l("Data belum benar. Periksa isian yang ditandai."))
     return _create(permit_type, applicant_data, data_clean, {c: files[c] for c in kinds}, kinds, requirements, now)
 
 
@@ -154,21 +155,23 @@ def _create(permit_type, applicant_data, data_clean, files, kinds, requirements,
 
 def _ensure_open(booking: Booking | None, now: datetime.datetime) -> Booking:
     if booking is None:
-        raise NotFound("Kode booking", "Booking code")
+        raise NotFound(_l("Kode booking"))
     if booking.status == Booking.Status.REGISTERED:
         number = booking.application.registration_number if booking.application_id else ""
         raise Conflict(
             "booking_registered",
-            f"Booking ini sudah didaftarkan dengan nomor pendaftaran {number}.",
-            f"This booking has already been registered as {number}.",
+            _l("Booking ini sudah didaftarkan dengan nomor pendaftaran %(number)s."),
+            params={"number": number},
         )
     if booking.status == Booking.Status.EXPIRED or booking.expires_at <= now:
         when = timezone.localtime(booking.expires_at).strftime("%d/%m/%Y %H:%M")
         raise Conflict(
             "booking_expired",
-            f"Booking ini sudah kedaluwarsa ({when}). Pemohon dapat mendaftar ulang secara online "
-            "atau mendaftar langsung di loket.",
-            f"This booking expired on {when}. The applicant can book again or register at the desk.",
+            _l(
+                "Booking ini sudah kedaluwarsa (%(when)s). Pemohon dapat mendaftar ulang secara online "
+                "atau mendaftar langsung di loket."
+            ),
+            params={"when": when},
         )
     return booking
 
@@ -208,9 +211,7 @@ def booking_register(
     the scans are deleted after commit (the application keeps its copies).
     """
     if not has_role(officer, *DESK):
-        raise Forbidden(
-            "Hanya petugas loket yang dapat mendaftarkan booking.", "Only front-desk officers can register."
-        )
+        raise Forbidden(_l("Hanya petugas loket yang dapat mendaftarkan booking."))
     now = now_or(now)
     seen = list(dict.fromkeys(documents_seen))
     refused: ServiceError | None = None

@@ -86,7 +86,7 @@ def otp_setup(request):
         try:
             otp.otp_device_confirm(request=request, token=form.cleaned_data["token"])
         except ServiceError as exc:
-            form.add_error("token", exc.message)
+            form.add_error("token", exc.text())
         else:
             messages.success(request, _("Verifikasi dua langkah aktif."))
             return redirect(next_url)

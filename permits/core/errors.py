@@ -1,37 +1,73 @@
 """Errors that services raise and views/API translate into a message in the user's language."""
 
-from dataclasses import dataclass, field
-
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
-@dataclass
 class ServiceError(Exception):
-    """A refused action: nothing was changed. `message` is Indonesian, `message_en` English.
+    """A refused action: nothing was changed.
 
-    `fields` maps an input field to its own message (for forms and 422 answers); `status` is the
-    HTTP status the API answers with.
+    `message` is given once, as a translatable text: a `gettext_lazy` string whose source is Indonesian and
+    whose English lives in the catalog (locale/en), with `%(name)s` placeholders filled from `params` in the
+    language it is read in. `.message` reads it in Indonesian and `.message_en` in English (the API answers
+    both), `.text()` in the active language (pages). `fields` maps an input field to its own message (forms
+    and 422 answers); `status` is the HTTP status the API answers with.
     """
 
-    code: str
-    message: str
-    message_en: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
-    details: dict = field(default_factory=dict)
-    status: int = 400
+    def __init__(
+        self,
+        code: str,
+        message,
+        *,
+        fields: dict | None = None,
+        details: dict | None = None,
+        status: int = 400,
+        params: dict | None = None,
+    ):
+        super().__init__(code)
+        self.code = code
+        self.text_source = message
+        self.fields = fields or {}
+        self.details = details or {}
+        self.status = status
+        self.params = params or {}
+
+    def text(self, language: str | None = None) -> str:
+        """The message in `language` (default: the active one)."""
+        if language is not None:
+            with translation.override(language):
+                return self.text()
+        text = str(self.text_source)
+        if not self.params:
+            return text
+        return text % {k: str(v) if isinstance(v, Promise) else v for k, v in self.params.items()}
+
+    @property
+    def message(self) -> str:
+        return self.text("id")
+
+    @property
+    def message_en(self) -> str:
+        return self.text("en")
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message_en or self.message}"
+        return f"{self.code}: {self.message_en}"
+
+
+ANY_RECORD = _("Data")
+NOT_ALLOWED = _("Anda tidak berwenang melakukan ini.")
+CHECK_THE_FORM = _("Isian belum benar. Periksa bagian yang ditandai.")
 
 
 class NotFound(ServiceError):
-    def __init__(self, what: str = "data", what_en: str = "record"):
-        super().__init__("not_found", f"{what} tidak ditemukan.", f"{what_en} not found.", status=404)
+    def __init__(self, what=ANY_RECORD):
+        super().__init__("not_found", _("%(what)s tidak ditemukan."), status=404, params={"what": what})
 
 
 class Forbidden(ServiceError):
-    def __init__(self, message="Anda tidak berwenang melakukan ini.", message_en="You are not allowed to do this."):
-        super().__init__("forbidden", message, message_en, status=403)
+    def __init__(self, message=NOT_ALLOWED, *, params: dict | None = None):
+        super().__init__("forbidden", message, status=403, params=params)
 
 
 class Invalid(ServiceError):
@@ -41,15 +77,16 @@ class Invalid(ServiceError):
     def __init__(
         self,
         fields: dict[str, str],
-        message: str = "Isian belum benar. Periksa bagian yang ditandai.",
-        message_en: str = "Invalid input.",
+        message=CHECK_THE_FORM,
+        *,
+        params: dict | None = None,
     ):
-        super().__init__("invalid", message, message_en, fields=fields, status=422)
+        super().__init__("invalid", message, fields=fields, status=422, params=params)
 
 
 class Conflict(ServiceError):
-    def __init__(self, code: str, message: str, message_en: str):
-        super().__init__(code, message, message_en, status=409)
+    def __init__(self, code: str, message, *, params: dict | None = None):
+        super().__init__(code, message, status=409, params=params)
 
 
 def indonesian(text) -> str:

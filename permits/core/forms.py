@@ -9,15 +9,17 @@ from .clients import client_ip
 from .login_throttle import login_failed, login_reserve, login_succeeded
 
 
-def locked_message(verdict) -> str:
+def locked_message(verdict) -> tuple:
+    """The lock-out text (lazy, with its `%(minutes)d`) and its parameters: the login page fills it in the
+    reader's language, the API's ServiceError in both."""
     if verdict.scope == "user":
-        return _(
+        text = _(
             "Terlalu banyak percobaan gagal untuk nama pengguna ini. Akun dikunci sementara; "
             "coba lagi dalam %(minutes)d menit atau hubungi admin."
-        ) % {"minutes": verdict.minutes}
-    return _("Terlalu banyak percobaan gagal dari alamat ini. Coba lagi dalam %(minutes)d menit.") % {
-        "minutes": verdict.minutes
-    }
+        )
+    else:
+        text = _("Terlalu banyak percobaan gagal dari alamat ini. Coba lagi dalam %(minutes)d menit.")
+    return text, {"minutes": verdict.minutes}
 
 
 class LoginForm(AuthenticationForm):
@@ -39,13 +41,15 @@ class LoginForm(AuthenticationForm):
         ip = client_ip(self.request)
         attempt = login_reserve(username=username, ip=ip)
         if not attempt.allowed:
-            raise ValidationError(locked_message(attempt.verdict), code="locked")
+            text, params = locked_message(attempt.verdict)
+            raise ValidationError(text, code="locked", params=params)
         try:
             cleaned = super().clean()
         except ValidationError:
             verdict = login_failed(attempt, username=username, ip=ip, via=self.via)
             if not verdict.allowed:
-                raise ValidationError(locked_message(verdict), code="locked") from None
+                text, params = locked_message(verdict)
+                raise ValidationError(text, code="locked", params=params) from None
             raise
         login_succeeded(attempt)
         return cleaned

@@ -11,6 +11,7 @@ import base64
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _l
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,16 +79,14 @@ def otp_device_confirm(*, request, token: str) -> TOTPDevice:
     if otp_confirmed_device(user) is not None:
         raise ServiceError(
             "otp_exists",
-            "Aplikasi autentikator sudah terpasang. Minta admin menyetel ulang bila perangkat hilang.",
-            "An authenticator is already set up. Ask an admin to reset it if the device was lost.",
+            _l("Aplikasi autentikator sudah terpasang. Minta admin menyetel ulang bila perangkat hilang."),
             status=409,
         )
     device = otp_setup_device(user)
     if not device.verify_token(_clean(token)):
         raise ServiceError(
             "otp_invalid",
-            "Kode salah atau sudah kedaluwarsa. Masukkan kode 6 angka yang sedang tampil.",
-            "Wrong or expired code. Enter the 6-digit code shown now.",
+            _l("Kode salah atau sudah kedaluwarsa. Masukkan kode 6 angka yang sedang tampil."),
             fields={"token": "Kode salah / wrong code"},
             status=422,
         )

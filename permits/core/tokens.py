@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from .clients import client_ip
 from .errors import ServiceError
@@ -21,10 +22,11 @@ def _digest(key: str) -> str:
 def _refused(verdict) -> ServiceError:
     from .forms import locked_message
 
+    message, params = locked_message(verdict)
     return ServiceError(
         "too_many_attempts",
-        str(locked_message(verdict)),
-        f"Too many failed attempts; try again in {verdict.minutes} minute(s).",
+        message,
+        params=params,
         details={"retry_after": verdict.retry_after},
         status=429,
     )
@@ -50,8 +52,7 @@ def token_issue(*, username: str, password: str, otp: str | None = None, request
             raise _refused(verdict)
         raise ServiceError(
             "invalid_credentials",
-            "Nama pengguna atau kata sandi salah.",
-            "Wrong username or password.",
+            _l("Nama pengguna atau kata sandi salah."),
             status=401,
         )
     login_succeeded(attempt)
@@ -59,15 +60,13 @@ def token_issue(*, username: str, password: str, otp: str | None = None, request
         if otp_confirmed_device(user) is None:
             raise ServiceError(
                 "otp_setup_required",
-                "Peran Anda memerlukan verifikasi dua langkah: masuk lewat browser sekali untuk memasangnya.",
-                "Your role needs two-factor login: sign in once in the browser to set it up.",
+                _l("Peran Anda memerlukan verifikasi dua langkah: masuk lewat browser sekali untuk memasangnya."),
                 status=401,
             )
         if otp_check(user, otp or "") is None:
             raise ServiceError(
                 "otp_required",
-                "Kode OTP tidak ada atau salah. Kirim kode 6 angka dari aplikasi autentikator di `otp`.",
-                "Missing or wrong OTP code: send the 6-digit authenticator code in `otp`.",
+                _l("Kode OTP tidak ada atau salah. Kirim kode 6 angka dari aplikasi autentikator di `otp`."),
                 fields={"otp": "Kode OTP diperlukan / OTP code required"},
                 status=401,
             )

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.core.audit import audit_record
 from permits.core.clock import now_or
@@ -73,11 +74,10 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
     if application.status != Application.Status.APPROVED:
         raise Conflict(
             "not_approved",
-            "SK hanya diterbitkan untuk permohonan yang sudah disetujui.",
-            "A decree is issued only for an approved application.",
+            _l("SK hanya diterbitkan untuk permohonan yang sudah disetujui."),
         )
     if Decree.objects.filter(application=application).exists():
-        raise Conflict("decree_exists", "SK permohonan ini sudah diterbitkan.", "The decree was already issued.")
+        raise Conflict("decree_exists", _l("SK permohonan ini sudah diterbitkan."))
     permit_type = application.permit_type
     year = timezone.localtime(now).year
     seq = sequence_next(f"decree:{year}")
@@ -119,9 +119,7 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
             )
     except IntegrityError:
         default_storage.delete(name)
-        raise Conflict(
-            "decree_conflict", "Nomor atau SK bentrok; ulangi penandatanganan.", "Decree number clash; retry."
-        ) from None
+        raise Conflict("decree_conflict", _l("Nomor atau SK bentrok; ulangi penandatanganan.")) from None
     except Exception:
         default_storage.delete(name)
         raise
@@ -170,17 +168,17 @@ def decree_revoke(*, actor, decree_id: int, reason: str, now: datetime.datetime 
     """The head revokes a decree, with a reason: recorded, audited, and shown on verification."""
     now = now_or(now)
     if not has_role(actor, HEAD):
-        raise Forbidden("Hanya Kepala Dinas yang dapat mencabut SK.", "Only the head of office revokes decrees.")
+        raise Forbidden(_l("Hanya Kepala Dinas yang dapat mencabut SK."))
     decree = Decree.objects.select_for_update().select_related("application").filter(pk=decree_id).first()
     if decree is None:
-        raise NotFound("SK", "Decree")
+        raise NotFound(_l("SK"))
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid({"reason": "Wajib diisi."}, "Alasan pencabutan wajib diisi.", "A reason is required.")
+        raise Invalid({"reason": "Wajib diisi."}, _l("Alasan pencabutan wajib diisi."))
     if len(reason) > 2000:
-        raise Invalid({"reason": "Maks. 2000 karakter."}, "Alasan terlalu panjang.", "Reason too long.")
+        raise Invalid({"reason": "Maks. 2000 karakter."}, _l("Alasan terlalu panjang."))
     if decree.revoked:
-        raise Conflict("already_revoked", "SK ini sudah dicabut.", "The decree is already revoked.")
+        raise Conflict("already_revoked", _l("SK ini sudah dicabut."))
     decree.revoked, decree.revoked_reason, decree.revoked_by, decree.revoked_at = True, reason, actor, now
     decree.save(update_fields=["revoked", "revoked_reason", "revoked_by", "revoked_at"])
     audit_application(
@@ -216,11 +214,11 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
     now = now_or(now)
     decree = Decree.objects.select_for_update().filter(application=application).first()
     if decree is None:
-        raise Conflict("no_decree", "SK permohonan ini belum diterbitkan.", "No decree has been issued yet.")
+        raise Conflict("no_decree", _l("SK permohonan ini belum diterbitkan."))
     if decree.revoked:
-        raise Conflict("revoked", "SK ini sudah dicabut dan tidak dapat diserahkan.", "The decree is revoked.")
+        raise Conflict("revoked", _l("SK ini sudah dicabut dan tidak dapat diserahkan."))
     if Handover.objects.filter(decree=decree).exists():
-        raise Conflict("handed_over", "Penyerahan SK ini sudah dicatat.", "The handover is already recorded.")
+        raise Conflict("handed_over", _l("Penyerahan SK ini sudah dicatat."))
     relation = payload.get("relation") or Handover.Relation.HOLDER
     handover_identity_check(application=application, relation=relation, id_number=payload["id_number"])
     handover = Handover.objects.create(
@@ -258,8 +256,7 @@ def handover_identity_check(*, application: Application, relation: str, id_numbe
     if relation == Handover.Relation.HOLDER and id_number != holder_nik:
         raise ServiceError(
             "identity_mismatch",
-            "NIK pengambil bukan NIK pemegang izin: SK tidak diserahkan.",
-            "The identity number shown is not the permit holder's NIK: the decree was not handed over.",
+            _l("NIK pengambil bukan NIK pemegang izin: SK tidak diserahkan."),
             fields={
                 "id_number": "Bukan NIK pemegang izin. Bila SK diambil orang lain, pilih Kuasa dan surat kuasanya."
             },
@@ -268,8 +265,7 @@ def handover_identity_check(*, application: Application, relation: str, id_numbe
     if relation == Handover.Relation.REPRESENTATIVE and id_number == holder_nik:
         raise ServiceError(
             "identity_not_own",
-            "Kuasa mencatat NIK-nya sendiri, bukan NIK pemegang izin: SK tidak diserahkan.",
-            "A representative records their own identity number, not the holder's: the decree was not handed over.",
+            _l("Kuasa mencatat NIK-nya sendiri, bukan NIK pemegang izin: SK tidak diserahkan."),
             fields={"id_number": "Isi NIK kuasa yang mengambil, sesuai KTP-nya."},
             status=422,
         )
@@ -280,12 +276,12 @@ def decree_download_record(*, application: Application, now=None) -> Decree:
     """The applicant downloaded the signed decree with the PIN (digital delivery): counted and audited."""
     now = now_or(now)
     if not settings.DECREE_DIGITAL_DELIVERY:
-        raise Forbidden("Unduhan SK tidak tersedia; ambil SK di loket.", "Download is not offered; collect it.")
+        raise Forbidden(_l("Unduhan SK tidak tersedia; ambil SK di loket."))
     decree = Decree.objects.select_for_update().filter(application=application).first()
     if decree is None:
-        raise NotFound("SK", "Decree")
+        raise NotFound(_l("SK"))
     if decree.revoked:
-        raise Conflict("revoked", "SK ini sudah dicabut.", "The decree is revoked.")
+        raise Conflict("revoked", _l("SK ini sudah dicabut."))
     first = decree.first_downloaded_at is None
     decree.downloads += 1
     decree.first_downloaded_at = decree.first_downloaded_at or now
@@ -308,7 +304,7 @@ def decree_download_record(*, application: Application, now=None) -> Decree:
 
 
 def _survey_invalid(errors: dict[str, str]) -> ServiceError:
-    return Invalid(errors, "Jawab semua pertanyaan (nilai 1 sampai 4).", "Answer every question (1-4).")
+    return Invalid(errors, _l("Jawab semua pertanyaan (nilai 1 sampai 4)."))
 
 
 @transaction.atomic
@@ -323,9 +319,9 @@ def survey_submit(*, token: str, answers: dict, suggestion: str = "", now=None) 
         .first()
     )
     if invitation is None:
-        raise NotFound("Survei", "Survey")
+        raise NotFound(_l("Survei"))
     if SurveyResponse.objects.filter(invitation=invitation).exists():
-        raise Conflict("already_answered", "Survei ini sudah diisi. Terima kasih.", "Already answered. Thank you.")
+        raise Conflict("already_answered", _l("Survei ini sudah diisi. Terima kasih."))
     scores, errors = {}, {}
     for code in ELEMENT_CODES:
         value = str(answers.get(code) or "").strip()
@@ -348,7 +344,7 @@ def survey_submit(*, token: str, answers: dict, suggestion: str = "", now=None) 
                 **scores,
             )
     except IntegrityError:  # the unique constraint is the backstop behind the row lock
-        raise Conflict("already_answered", "Survei ini sudah diisi. Terima kasih.", "Already answered.") from None
+        raise Conflict("already_answered", _l("Survei ini sudah diisi. Terima kasih.")) from None
     # On the invitation's own stream, not the application's: officers reading the file's history do
     # not see when (or whether) the applicant answered.
     audit_record(actor=None, actor_label="pemohon", action="survey.answer", obj=invitation, at=now)

@@ -16,9 +16,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -106,12 +106,8 @@ QUESTIONS = {
 }
 
 
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
-
-
 def _msg(exc: ServiceError) -> str:
-    return exc.message_en if _english() and exc.message_en else exc.message
+    return exc.text()
 
 
 def pdf_response(data_or_file, filename: str, *, inline: bool = False) -> HttpResponse:
@@ -229,7 +225,7 @@ def decree_revoke(request, decree_id: int):
         services.decree_revoke(actor=request.user, decree_id=decree_id, reason=request.POST.get("reason", ""))
     except ServiceError as exc:
         if exc.status == 403:
-            raise PermissionDenied(exc.message) from None
+            raise PermissionDenied(exc.text()) from None
         return decree_detail(request, decree_id, error=exc, status=exc.status)
     messages.success(request, _("SK dicabut. Halaman verifikasi kini menampilkan status dicabut."))
     return redirect("decrees:detail", decree_id=decree_id)

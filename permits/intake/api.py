@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 from ninja import Router, Schema, Status
 
 from permits.core.api import ErrorOut, officer_auth
@@ -83,5 +84,5 @@ def application_detail(request, registration_number: str):
     """One application with its state, its tasks (oldest first) and the current one (any officer role)."""
     app = application_get(registration_number)
     if app is None:
-        raise NotFound("Permohonan", "Application")
+        raise NotFound(_l("Permohonan"))
     return application_out(app)

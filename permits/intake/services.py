@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import PermitType
 from permits.catalog.rules import validate_object_data
@@ -109,8 +110,7 @@ def application_register(
     if not has_role(officer, *DESK):
         raise ServiceError(
             "forbidden",
-            "Hanya petugas loket yang dapat mendaftarkan berkas.",
-            "Only front-desk officers can register files.",
+            _l("Hanya petugas loket yang dapat mendaftarkan berkas."),
             status=403,
         )
     permit_type = (
@@ -121,8 +121,7 @@ def application_register(
     if permit_type is None:
         raise ServiceError(
             "unknown_permit_type",
-            "Jenis izin tidak dikenal.",
-            "Unknown permit type.",
+            _l("Jenis izin tidak dikenal."),
             fields={"permit_type": "Jenis izin tidak dikenal."},
             status=422,
         )
@@ -150,19 +149,13 @@ def application_register(
     if errors or missing:
         names = {c: r.name_id for c, r in requirements.items()}
         if missing and not errors:
-            message = "Berkas belum lengkap. Kekurangan: " + "; ".join(names[c] for c in missing) + "."
-            message_en = "The file is incomplete; missing: " + ", ".join(missing) + "."
-            code = "incomplete"
+            code, message = "incomplete", _l("Berkas belum lengkap. Kekurangan: %(missing)s.")
         else:
-            message, message_en, code = (
-                "Data belum benar. Periksa isian yang ditandai.",
-                "Invalid data.",
-                "invalid",
-            )
+            code, message = "invalid", _l("Data belum benar. Periksa isian yang ditandai.")
         raise ServiceError(
             code,
             message,
-            message_en,
+            params={"missing": "; ".join(names[c] for c in missing)},
             fields=errors,
             status=422,
             details={"missing": missing, "missing_names": [names[c] for c in missing]},
@@ -226,8 +219,7 @@ def application_reset_pin(*, officer, application: Application) -> str:
     if not has_role(officer, *DESK):
         raise ServiceError(
             "forbidden",
-            "Hanya petugas loket yang dapat mengganti PIN.",
-            "Only front-desk officers can reset a PIN.",
+            _l("Hanya petugas loket yang dapat mengganti PIN."),
             status=403,
         )
     application = Application.objects.select_for_update().get(pk=application.pk)

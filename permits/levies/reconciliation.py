@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.core.audit import audit_record
 from permits.core.clock import now_or
@@ -87,16 +88,14 @@ def statement_import(*, actor, content: bytes | str, filename: str = "", now=Non
     try:
         text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     except UnicodeDecodeError:
-        raise ServiceError(
-            "invalid", "Berkas harus CSV teks (UTF-8).", "The file must be UTF-8 CSV.", status=422
-        ) from None
+        raise ServiceError("invalid", _l("Berkas harus CSV teks (UTF-8)."), status=422) from None
     reader = _reader(text)
     absent = [c for c in REQUIRED if c not in reader.fieldnames]
     if absent:
         raise Invalid(
             {"file": "Kolom CSV tidak sesuai."},
-            f"Kolom wajib tidak ada: {', '.join(absent)}. Lihat docs/LEVY.md.",
-            f"Missing columns: {', '.join(absent)}.",
+            _l("Kolom wajib tidak ada: %(columns)s. Lihat docs/LEVY.md."),
+            params={"columns": ", ".join(absent)},
         )
     result = ImportResult()
     for number, row in enumerate(reader, start=2):
@@ -195,11 +194,11 @@ def reconciliation_resolve(*, actor, key: str, day: datetime.date, note: str, no
     now = now_or(now)
     note = (note or "").strip()
     if not note:
-        raise Invalid({"note": "Wajib diisi."}, "Catatan penyelesaian wajib diisi.", "A note is required.")
+        raise Invalid({"note": "Wajib diisi."}, _l("Catatan penyelesaian wajib diisi."))
     report = reconciliation_report(day)
     mismatch = next((m for m in report.mismatches if m.key == key), None)
     if mismatch is None:
-        raise ServiceError("not_found", "Selisih tersebut tidak ada pada tanggal ini.", "No such mismatch.", status=404)
+        raise ServiceError("not_found", _l("Selisih tersebut tidak ada pada tanggal ini."), status=404)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -212,7 +211,7 @@ def reconciliation_resolve(*, actor, key: str, day: datetime.date, note: str, no
                     resolved_at=now,
                 )
         except IntegrityError:
-            raise Conflict("already_resolved", "Selisih ini sudah diselesaikan.", "Already resolved.") from None
+            raise Conflict("already_resolved", _l("Selisih ini sudah diselesaikan.")) from None
         audit_record(
             actor=actor,
             action="levy.reconciliation_resolve",

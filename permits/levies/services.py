@@ -13,11 +13,12 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import Step
 from permits.catalog.rules import parse_decimal
 from permits.core.clock import now_or
-from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, indonesian
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from permits.core.money import rupiah
 from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
 from permits.core.sequences import sequence_next
@@ -155,8 +156,7 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
     if Bill.objects.filter(application=app, state=Bill.State.PAID).exists():
         raise Conflict(
             "already_paid",
-            "Retribusi permohonan ini sudah dibayar; SKRD tidak dapat ditetapkan ulang.",
-            "The levy is already paid; the SKRD cannot be reissued.",
+            _l("Retribusi permohonan ini sudah dibayar; SKRD tidak dapat ditetapkan ulang."),
         )
     for old in LevyAssessment.objects.select_for_update().filter(application=app, status=LevyAssessment.Status.ISSUED):
         _cancel_assessment(app, old, actor, now, "Diganti oleh penetapan ulang / superseded by a new assessment")
@@ -250,7 +250,7 @@ def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, no
 
 def _require_treasurer(actor) -> None:
     if not has_role(actor, TREASURER, SUPERVISOR, ADMIN):
-        raise Forbidden("Hanya bendahara penerimaan yang dapat melakukan ini.", "Only the treasurer can do this.")
+        raise Forbidden(_l("Hanya bendahara penerimaan yang dapat melakukan ini."))
 
 
 def _require_payment_poster(actor) -> None:
@@ -258,13 +258,13 @@ def _require_payment_poster(actor) -> None:
     (supervisors and the admin cancel and reissue bills, they do not post money). payment_post then
     applies the payment step's whole rule (workflow.services.task_may_act)."""
     if not has_role(actor, kind_owner(K.PAYMENT)):
-        raise Forbidden("Hanya bendahara penerimaan yang mencatat pembayaran.", "Only the treasurer records a payment.")
+        raise Forbidden(_l("Hanya bendahara penerimaan yang mencatat pembayaran."))
 
 
 def _locked_bill(bill_id: int) -> tuple[Bill, Application]:
     app_id = Bill.objects.filter(pk=bill_id).values_list("application_id", flat=True).first()
     if app_id is None:
-        raise NotFound("Tagihan", "Bill")
+        raise NotFound(_l("Tagihan"))
     app = _lock_app(app_id)
     return Bill.objects.select_for_update().select_related("assessment").get(pk=bill_id), app
 
@@ -285,9 +285,7 @@ def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     bill, app = _locked_bill(bill_id)
     if bill.state not in (Bill.State.OPEN, Bill.State.EXPIRED):
         raise Conflict(
-            "bill_closed",
-            f"Tagihan berstatus {indonesian(Bill.State(bill.state).label)}.",
-            f"The bill is {bill.state}.",
+            "bill_closed", _l("Tagihan berstatus %(state)s."), params={"state": Bill.State(bill.state).label}
         )
     before = bill.state
     bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
@@ -314,16 +312,14 @@ def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     bill, app = _locked_bill(bill_id)
     assessment = bill.assessment
     if bill.state == Bill.State.PAID:
-        raise Conflict("already_paid", "Tagihan ini sudah lunas.", "This bill is already paid.")
+        raise Conflict("already_paid", _l("Tagihan ini sudah lunas."))
     if assessment.status != LevyAssessment.Status.ISSUED or app.status != Application.Status.AWAITING_PAYMENT:
-        raise Conflict(
-            "not_payable", "SKRD ini tidak lagi menunggu pembayaran.", "This SKRD is no longer awaiting payment."
-        )
+        raise Conflict("not_payable", _l("SKRD ini tidak lagi menunggu pembayaran."))
     if bill.state == Bill.State.OPEN:
         bill.state, bill.closed_at, bill.close_reason = Bill.State.CANCELLED, now, reason
         bill.save()
     if Bill.objects.filter(assessment=assessment, state__in=LIVE_BILL_STATES).exists():
-        raise Conflict("live_bill", "SKRD ini sudah punya tagihan aktif.", "This SKRD already has a live bill.")
+        raise Conflict("live_bill", _l("SKRD ini sudah punya tagihan aktif."))
     new = _bill_open(assessment, now)
     audit_application(
         app,
@@ -360,26 +356,19 @@ def bills_expire(*, now=None, limit: int = 500) -> int:
 # --- payments -----------------------------------------------------------------------------------
 
 _REFUSALS = {
-    "not_found": ("bill_not_found", "Tagihan tidak ditemukan atau tidak dapat dibayar.", "Bill not found.", 404),
-    "wrong_amount": ("wrong_amount", "Jumlah harus sama dengan tagihan.", "The amount must equal the bill.", 422),
-    "already_paid": ("already_paid", "Tagihan ini sudah lunas.", "This bill is already paid.", 409),
-    "expired": ("bill_expired", "Tagihan sudah kedaluwarsa: terbitkan ulang dulu.", "The bill has expired.", 409),
+    "not_found": ("bill_not_found", _l("Tagihan tidak ditemukan atau tidak dapat dibayar."), 404),
+    "wrong_amount": ("wrong_amount", _l("Jumlah harus sama dengan tagihan."), 422),
+    "already_paid": ("already_paid", _l("Tagihan ini sudah lunas."), 409),
+    "expired": ("bill_expired", _l("Tagihan sudah kedaluwarsa: terbitkan ulang dulu."), 409),
     "forbidden": (
         "forbidden",
-        "Hanya bendahara penerimaan yang memegang langkah pembayaran yang mencatat pembayaran.",
-        "Only the treasurer holding the payment step records a payment.",
+        _l("Hanya bendahara penerimaan yang memegang langkah pembayaran yang mencatat pembayaran."),
         403,
     ),
-    "request_conflict": (
-        "reference_used",
-        "Nomor referensi ini sudah dipakai untuk pembayaran lain.",
-        "This reference was already used for another payment.",
-        409,
-    ),
+    "request_conflict": ("reference_used", _l("Nomor referensi ini sudah dipakai untuk pembayaran lain."), 409),
     "invalid_time": (
         "invalid_paid_at",
-        "Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit sampai jatuh tempo, tidak di masa depan).",
-        "The payment time is outside the bill's life (from its issue to its due instant, not in the future).",
+        _l("Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit sampai jatuh tempo, tidak di masa depan)."),
         422,
     ),
 }
@@ -405,13 +394,15 @@ class PostResult:
         return self.outcome in ("posted", "replayed")
 
     def error(self) -> ServiceError:
-        code, message, message_en, status = _REFUSALS[self.outcome]
+        code, message, status = _REFUSALS[self.outcome]
         if status == 403:
-            return Forbidden(message, message_en)
-        field = _REFUSAL_FIELDS.get(self.outcome, "amount")
+            return Forbidden(message)
+        field, params = _REFUSAL_FIELDS.get(self.outcome, "amount"), {}
         if self.outcome == "wrong_amount" and self.bill is not None:
-            message = f"Jumlah harus sama dengan tagihan ({rupiah(self.bill.amount)})."
-        return ServiceError(code, message, message_en, fields={field: message}, status=status)
+            message, params = _l("Jumlah harus sama dengan tagihan (%(amount)s)."), {"amount": rupiah(self.bill.amount)}
+        error = ServiceError(code, message, params=params, status=status)
+        error.fields = {field: error.message}
+        return error
 
 
 def normalise_va(value: str) -> str:
@@ -560,7 +551,7 @@ def payment_post_teller(
         raise Invalid(errors)
     bill = Bill.objects.filter(pk=bill_id).first()
     if bill is None:
-        raise NotFound("Tagihan", "Bill")
+        raise NotFound(_l("Tagihan"))
     tz = timezone.get_default_timezone()
     paid_at = now if day == today else datetime.datetime.combine(day, datetime.time(12), tzinfo=tz)
     result = payment_post(

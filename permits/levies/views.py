@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from permits.core.errors import ServiceError
@@ -62,8 +63,8 @@ def assess(request, task_id: int):
             assessment = assessment_issue(actor=request.user, task_id=task.pk, lines=lines or None)
         except ServiceError as exc:
             if exc.status == 403:  # the SKRD is the treasurer's act (levies/steps.py: owner_role)
-                raise PermissionDenied(exc.message) from None
-            errors = {**exc.fields, "_": exc.message}
+                raise PermissionDenied(exc.text()) from None
+            errors = {**exc.fields, "_": exc.text()}
         else:
             messages.success(request, _("SKRD %(n)s terbit.") % {"n": assessment.number})
             return redirect("levies:skrd", pk=assessment.pk)
@@ -150,7 +151,7 @@ def teller(request, pk: int):
         )
     except ServiceError as exc:  # refused (403: not the payment step's treasurer) or invalid: the form again
         status = 403 if exc.status == 403 else 422
-        return _bill_page(request, bill, errors={**exc.fields, "_": exc.message}, form=form, status=status)
+        return _bill_page(request, bill, errors={**exc.fields, "_": exc.text()}, form=form, status=status)
     if result.outcome == "replayed":
         messages.info(request, _("Pembayaran dengan referensi ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
     else:
@@ -165,7 +166,7 @@ def _bill_action(request, pk: int, service, done_message: str):
     try:
         result = service(actor=request.user, bill_id=bill.pk, reason=request.POST.get("reason", ""))
     except ServiceError as exc:
-        return _bill_page(request, bill, errors={**exc.fields, "_": exc.message}, status=422)
+        return _bill_page(request, bill, errors={**exc.fields, "_": exc.text()}, status=422)
     messages.success(request, done_message)
     return redirect("levies:bill", pk=result.pk)
 
@@ -197,10 +198,10 @@ def reconciliation(request):
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ServiceError("invalid", _("Pilih berkas CSV rekening koran."), "Choose a CSV file.", status=422)
+                raise ServiceError("invalid", _l("Pilih berkas CSV rekening koran."), status=422)
             result = recon.statement_import(actor=request.user, content=upload.read(), filename=upload.name)
         except ServiceError as exc:
-            error = exc.message
+            error = exc.text()
         else:
             messages.success(
                 request,
@@ -235,7 +236,7 @@ def resolve(request):
             actor=request.user, key=request.POST.get("key", ""), day=day, note=request.POST.get("note", "")
         )
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.text())
     else:
         messages.success(request, _("Selisih diselesaikan dan dicatat."))
     return redirect(f"{reverse('levies:reconciliation')}?date={day.isoformat()}")

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import Step
 from permits.core.errors import ServiceError
@@ -65,20 +66,17 @@ def export_range(start: str, end: str, *, today: datetime.date | None = None) ->
     except ValueError:
         raise ServiceError(
             "invalid",
-            "Tanggal tidak valid (format TTTT-BB-HH).",
-            "Invalid date (YYYY-MM-DD).",
+            _l("Tanggal tidak valid (format TTTT-BB-HH)."),
             fields={"dari": "Format TTTT-BB-HH."},
             status=422,
         ) from None
     if last < first:
-        raise ServiceError(
-            "invalid", "Tanggal akhir sebelum tanggal awal.", "End before start.", fields={"sampai": "?"}, status=422
-        )
+        raise ServiceError("invalid", _l("Tanggal akhir sebelum tanggal awal."), fields={"sampai": "?"}, status=422)
     if (last - first).days >= MAX_DAYS:
         raise ServiceError(
             "invalid",
-            f"Rentang paling panjang {MAX_DAYS} hari; ekspor per tahun.",
-            f"At most {MAX_DAYS} days per export.",
+            _l("Rentang paling panjang %(days)s hari; ekspor per tahun."),
+            params={"days": MAX_DAYS},
             fields={"sampai": f"Maks. {MAX_DAYS} hari."},
             status=422,
         )

@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import Step
 from permits.core.audit import audit_record_many
@@ -504,7 +505,7 @@ def _locked_explanation(token: str) -> tuple[Explanation, Application]:
         else None
     )
     if row is None:
-        raise NotFound("Permintaan penjelasan", "Explanation request")
+        raise NotFound(_l("Permintaan penjelasan"))
     app = Application.objects.select_for_update().get(pk=row[1])  # every writer of the stream locks it first
     exp = Explanation.objects.select_related("alert__task__step", "alert__task__assignee").get(pk=row[0])
     return exp, app
@@ -517,22 +518,19 @@ def explanation_answer(*, actor, token: str, answer: str, now: datetime.datetime
     now = now_or(now)
     exp, app = _locked_explanation(token)
     if not may_answer(actor, exp.alert):
-        raise Forbidden("Penjelasan ini diminta dari petugas lain.", "This explanation is owed by someone else.")
+        raise Forbidden(_l("Penjelasan ini diminta dari petugas lain."))
     if exp.acknowledged_at:
         raise Conflict(
             "acknowledged",
-            "Penjelasan ini sudah ditanggapi pimpinan dan tidak dapat diubah.",
-            "This explanation was already acknowledged.",
+            _l("Penjelasan ini sudah ditanggapi pimpinan dan tidak dapat diubah."),
         )
     text = (answer or "").strip()
     if not text:
-        raise Invalid({"answer": "Tuliskan penjelasan Anda."}, "Tuliskan penjelasan Anda.", "Write your explanation.")
+        raise Invalid({"answer": "Tuliskan penjelasan Anda."}, _l("Tuliskan penjelasan Anda."))
     if len(text) > ANSWER_MAX:
-        raise Invalid(
-            {"answer": f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter)."},
-            f"Penjelasan terlalu panjang (maks. {ANSWER_MAX} karakter).",
-            "Too long.",
-        )
+        error = Invalid({}, _l("Penjelasan terlalu panjang (maks. %(max)s karakter)."), params={"max": ANSWER_MAX})
+        error.fields = {"answer": error.message}
+        raise error
     before = {"answer": exp.answer} if exp.answered_at else None
     exp.answer, exp.answered_at, exp.answered_by = text, now, actor
     exp.save(update_fields=["answer", "answered_at", "answered_by"])
@@ -555,24 +553,19 @@ def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.
     exp, app = _locked_explanation(token)
     if not has_role(actor, *ACKNOWLEDGERS):
         raise Forbidden(
-            "Hanya kepala bidang/seksi atau kepala dinas yang menanggapi penjelasan.",
-            "Only supervisors or the head acknowledge explanations.",
+            _l("Hanya kepala bidang/seksi atau kepala dinas yang menanggapi penjelasan."),
         )
     if actor.pk == exp.answered_by_id:
-        raise Forbidden(
-            "Penjelasan Anda sendiri ditanggapi oleh atasan.", "Your own explanation is acknowledged by a superior."
-        )
+        raise Forbidden(_l("Penjelasan Anda sendiri ditanggapi oleh atasan."))
     if not exp.answered_at:
-        raise Conflict("not_answered", "Penjelasan belum dijawab petugas.", "The explanation has not been answered.")
+        raise Conflict("not_answered", _l("Penjelasan belum dijawab petugas."))
     if exp.acknowledged_at:
-        raise Conflict("acknowledged", "Penjelasan ini sudah ditanggapi.", "Already acknowledged.")
+        raise Conflict("acknowledged", _l("Penjelasan ini sudah ditanggapi."))
     note = (note or "").strip()
     if len(note) > ANSWER_MAX:
-        raise Invalid(
-            {"note": f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter)."},
-            f"Catatan terlalu panjang (maks. {ANSWER_MAX} karakter).",
-            "Too long.",
-        )
+        error = Invalid({}, _l("Catatan terlalu panjang (maks. %(max)s karakter)."), params={"max": ANSWER_MAX})
+        error.fields = {"note": error.message}
+        raise error
     exp.acknowledged_at, exp.acknowledged_by, exp.acknowledgement_note = now, actor, note
     exp.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
     audit_application(

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from permits.core.calendar import office_calendar
@@ -200,7 +201,7 @@ def explanation(request, token: str):
             return redirect("monitoring:explanation", token=token)
         except ServiceError as exc:
             if exc.status == 403:
-                raise PermissionDenied(exc.message) from None
+                raise PermissionDenied(exc.text()) from None
             error = exc
             exp = selectors.explanation_by_token(token)
     alert = exp.alert
@@ -242,9 +243,7 @@ def export(request):
     if what:
         try:
             if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
-                raise ServiceError(
-                    "invalid", "Pilih jenis dan format ekspor.", "Choose what and which format.", status=422
-                )
+                raise ServiceError("invalid", _l("Pilih jenis dan format ekspor."), status=422)
             first, last = exports.export_range(values["dari"], values["sampai"])
             columns, rows = exports.EXPORTS[what]
             name = f"smart-{what}-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}"

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from permits.core.audit import audit_record
 from permits.core.clock import now_or
@@ -495,7 +496,7 @@ def message_report(
     now = now_or(now)
     message = Message.objects.select_for_update().filter(pk=message_id).first()
     if message is None:
-        raise NotFound("Pesan", "Message")
+        raise NotFound(_l("Pesan"))
     DeliveryReport.objects.create(message=message, at=now, source=source, status=status[:20], detail=detail or {})
     if provider_id and not message.provider_message_id:
         message.provider_message_id = provider_id[:200]
@@ -526,11 +527,11 @@ def message_retry(*, actor, message_id: int, now: datetime.datetime | None = Non
         raise Forbidden()
     message = Message.objects.select_for_update().filter(pk=message_id).first()
     if message is None:
-        raise NotFound("Pesan", "Message")
+        raise NotFound(_l("Pesan"))
     if message.status != S.FAILED:
-        raise Conflict("not_failed", "Hanya pesan yang gagal yang dapat dikirim ulang.", "Only failed messages.")
+        raise Conflict("not_failed", _l("Hanya pesan yang gagal yang dapat dikirim ulang."))
     if not message.recipient:
-        raise Conflict("no_recipient", "Pesan ini tidak punya alamat penerima.", "The message has no recipient.")
+        raise Conflict("no_recipient", _l("Pesan ini tidak punya alamat penerima."))
     before = {"status": message.status, "last_error": message.last_error}
     message.status = S.QUEUED
     message.next_attempt_at = now

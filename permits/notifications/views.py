@@ -119,7 +119,7 @@ def retry(request, pk: int):
         message_retry(actor=request.user, message_id=pk)
         flash.success(request, "Pesan dimasukkan lagi ke antrean pengiriman.")
     except ServiceError as exc:
-        flash.error(request, exc.message)
+        flash.error(request, exc.text())
     return redirect(request.POST.get("next") or "notifications:failed")
 
 

@@ -4,20 +4,21 @@ Nothing here writes the application; the throttle's counters live in Redis, or i
 without Redis (permits/core/counters.py).
 """
 
+from django.utils.translation import gettext_lazy as _l
+
 from permits.core.errors import ServiceError
 
 from . import throttle
 from .selectors import Tracked, application_for_tracking, normalize_number
 
-NOT_FOUND_MESSAGE = "Nomor pendaftaran atau PIN tidak cocok. Periksa lagi tanda terima Anda."
-NOT_FOUND_MESSAGE_EN = "The registration number or PIN does not match. Check your receipt."
+NOT_FOUND_MESSAGE = _l("Nomor pendaftaran atau PIN tidak cocok. Periksa lagi tanda terima Anda.")
 
 
 class TrackingNotFound(ServiceError):
     """Unknown number or wrong PIN: deliberately one and the same answer."""
 
     def __init__(self):
-        super().__init__("not_found", NOT_FOUND_MESSAGE, NOT_FOUND_MESSAGE_EN, status=404)
+        super().__init__("not_found", NOT_FOUND_MESSAGE, status=404)
 
 
 class TrackingThrottled(ServiceError):
@@ -26,25 +27,20 @@ class TrackingThrottled(ServiceError):
     def __init__(self, verdict: throttle.Verdict):
         minutes = max(1, -(-verdict.retry_after // 60))
         if verdict.scope == "number":
-            message = (
-                f"Terlalu banyak percobaan PIN yang salah untuk nomor ini. Demi keamanan, nomor ini dikunci "
-                f"selama {minutes} menit: selama itu PIN yang benar pun belum dapat dipakai. Coba lagi nanti, "
-                f"atau hubungi loket bila PIN Anda hilang."
-            )
-            message_en = (
-                f"Too many wrong PINs for this number. For safety it is locked for {minutes} minutes: until "
-                f"then even the right PIN is refused. Try again later, or ask the front desk if you lost the PIN."
+            message = _l(
+                "Terlalu banyak percobaan PIN yang salah untuk nomor ini. Demi keamanan, nomor ini dikunci "
+                "selama %(minutes)s menit: selama itu PIN yang benar pun belum dapat dipakai. Coba lagi nanti, "
+                "atau hubungi loket bila PIN Anda hilang."
             )
         else:
-            message = (
+            message = _l(
                 "Terlalu banyak percobaan yang gagal dari perangkat atau jaringan Anda. "
-                f"Coba lagi dalam {minutes} menit."
+                "Coba lagi dalam %(minutes)s menit."
             )
-            message_en = f"Too many failed attempts from your device or network. Try again in {minutes} minutes."
         super().__init__(
             "throttled",
             message,
-            message_en,
+            params={"minutes": minutes},
             status=429,
             details={"retry_after": verdict.retry_after, "scope": verdict.scope},
         )

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field, PlainValidator
 
@@ -239,7 +240,7 @@ def tasks_queue(
 ):
     """The caller's queue, most urgent first: own tasks plus unclaimed tasks of the caller's roles."""
     if scope == "all" and not has_role(request.user, *LEADERS):
-        raise Forbidden("Hanya kepala bidang/seksi yang melihat semua tugas.", "Only supervisors see every task.")
+        raise Forbidden(_l("Hanya kepala bidang/seksi yang melihat semua tugas."))
     qs = task_queue(request.user, permit_type=permit_type, state=state or "", scope=scope)
     now = timezone.now()
     return {"count": qs.count(), "items": [task_out(t, now) for t in page.window(qs)]}
@@ -320,7 +321,7 @@ def _act_on_application(request, registration_number: str, service, **kwargs) ->
     service call (which checks the role again), and the application's detail back."""
     app = application_get(registration_number)
     if app is None:
-        raise NotFound("Permohonan", "Application")
+        raise NotFound(_l("Permohonan"))
     service(actor=request.user, application_id=app.pk, **kwargs)
     return application_out(application_get(registration_number))
 

@@ -11,14 +11,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import translation
+from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import PermitType, RejectionReason, Step
 from permits.catalog.selectors import rejection_reason_get
 from permits.core.audit import audit_record
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
-from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, indonesian
+from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from permits.core.roles import CASE_DESK, LEADERS, ROLES, has_role
 from permits.workflow.models import Application
 
@@ -55,11 +55,10 @@ def _transition(app: Application, event: Event, actor, now, note="", **after) ->
     try:
         app.status = next_status(app.status, event)
     except TransitionError:
-        status_id = indonesian(Application.Status(before).label)
         raise Conflict(
             "invalid_transition",
-            f"Tindakan ini tidak dapat dilakukan: permohonan berstatus '{status_id}'.",
-            f"Not allowed while the application is {before}.",
+            _l("Tindakan ini tidak dapat dilakukan: permohonan berstatus '%(status)s'."),
+            params={"status": Application.Status(before).label},
         ) from None
     app.save()
     audit_application(
@@ -83,7 +82,7 @@ def _lock(application_id: int) -> Application:
         .first()
     )
     if app is None:
-        raise NotFound("Permohonan", "Application")
+        raise NotFound(_l("Permohonan"))
     return app
 
 
@@ -91,14 +90,13 @@ def _locked_task(task_id: int, version: int | None = None) -> tuple[Task, Applic
     """Lock the task's application, then read the task fresh (it may have changed while we waited)."""
     app_id = Task.objects.filter(pk=task_id).values_list("application_id", flat=True).first()
     if app_id is None:
-        raise NotFound("Tugas", "Task")
+        raise NotFound(_l("Tugas"))
     app = _lock(app_id)
     task = Task.objects.select_related("step", "assignee").get(pk=task_id)
     if version is not None and task.version != version:
         raise Conflict(
             "stale",
-            "Tugas ini baru saja diubah petugas lain. Muat ulang halaman.",
-            "The task changed meanwhile; reload it.",
+            _l("Tugas ini baru saja diubah petugas lain. Muat ulang halaman."),
         )
     return task, app
 
@@ -237,14 +235,10 @@ def task_may_act(user, task: Task) -> bool:
 def _refused(actor, task: Task) -> Forbidden:
     owner = kind_owner(task.kind)
     if owner is None or has_role(actor, owner):  # not the role's task, or a colleague's claimed one
-        return Forbidden("Tugas ini milik petugas atau peran lain.", "This task belongs to someone else.")
-    with translation.override("id"):
-        role_id = str(ROLES[owner])
-    with translation.override("en"):
-        role_en = str(ROLES[owner])
+        return Forbidden(_l("Tugas ini milik petugas atau peran lain."))
     return Forbidden(
-        f"Langkah '{Step.Kind(task.kind).label}' hanya dikerjakan oleh {role_id}.",
-        f"Only the {role_en.lower()} acts on a {task.kind.replace('_', ' ')} step.",
+        _l("Langkah '%(step)s' hanya dikerjakan oleh %(role)s."),
+        params={"step": Step.Kind(task.kind).label, "role": ROLES[owner]},
     )
 
 
@@ -258,17 +252,15 @@ def _require_active(app: Application) -> None:
     if app.status not in ACTIVE:
         raise Conflict(
             "application_closed",
-            f"Permohonan berstatus '{indonesian(Application.Status(app.status).label)}': tidak ada tindakan lagi.",
-            f"The application is {app.status}; no more actions.",
+            _l("Permohonan berstatus '%(status)s': tidak ada tindakan lagi."),
+            params={"status": Application.Status(app.status).label},
         )
 
 
 def _require_task_active(task: Task) -> None:
     if not task.is_active:
         raise Conflict(
-            "task_closed",
-            f"Tugas ini sudah {indonesian(Task.State(task.state).label).lower()}.",
-            f"The task is already {task.state}.",
+            "task_closed", _l("Tugas ini sudah berstatus '%(state)s'."), params={"state": Task.State(task.state).label}
         )
 
 
@@ -303,7 +295,7 @@ def task_claim(*, actor, task_id: int, version: int | None = None, now=None) -> 
         raise _refused(actor, task)
     if task.state != Task.State.OPEN:
         who = task.assignee.get_username() if task.assignee else "-"
-        raise Conflict("already_claimed", f"Tugas sudah diambil oleh {who}.", f"Already claimed by {who}.")
+        raise Conflict("already_claimed", _l("Tugas sudah diambil oleh %(who)s."), params={"who": who})
     task.state, task.assignee, task.claimed_at = Task.State.CLAIMED, actor, now
     task.version += 1
     task.save()
@@ -318,15 +310,14 @@ def task_assign(*, actor, task_id: int, assignee, now=None) -> Task:
     """A supervisor (re)assigns a task to an officer who holds its role."""
     now = now_or(now)
     if not has_role(actor, *LEADERS):
-        raise Forbidden("Hanya kepala bidang/seksi yang dapat menugaskan.", "Only supervisors can assign.")
+        raise Forbidden(_l("Hanya kepala bidang/seksi yang dapat menugaskan."))
     task, app = _locked_task(task_id)
     _require_active(app)
     _require_task_active(task)
     if assignee is None or not task_may_claim(assignee, task) or not assignee.is_active:
         raise ServiceError(
             "invalid_assignee",
-            "Petugas tersebut tidak memegang peran tugas ini.",
-            "That officer does not hold the task's role.",
+            _l("Petugas tersebut tidak memegang peran tugas ini."),
             fields={"assignee": "Peran tidak cocok."},
             status=422,
         )
@@ -378,9 +369,7 @@ def task_schedule_survey(*, actor, task_id: int, payload: dict, version: int | N
     _require_task_active(task)
     task_require_actor(actor, task)  # first: a caller who may not act learns nothing about the task
     if task.kind != K.SURVEY:
-        raise ServiceError(
-            "wrong_kind", "Hanya langkah survei yang dijadwalkan.", "Only surveys are scheduled.", status=422
-        )
+        raise ServiceError("wrong_kind", _l("Hanya langkah survei yang dijadwalkan."), status=422)
     clean, errors = payloads.survey_schedule(
         payload, today=local_day(now), latest=survey_visit_latest(application=app, now=now)
     )
@@ -409,7 +398,7 @@ def task_complete(
     now = now_or(now)
     task, app = _task_to_act_on(actor, task_id, version)
     if app.status == Application.Status.AWAITING_PAYMENT and task.kind != K.PAYMENT:
-        raise Conflict("awaiting_payment", "Menunggu pembayaran retribusi.", "Waiting for the levy payment.")
+        raise Conflict("awaiting_payment", _l("Menunggu pembayaran retribusi."))
     handler = handler_for(task.kind)
     done = handler.validate(task=task, application=app, payload=payload or {}, now=now)
     if done.errors:
@@ -460,7 +449,7 @@ def workflow_payment_received(
     app = _lock(application_id)
     task = payment_task_open(app)
     if task is None:
-        raise Conflict("not_awaiting_payment", "Permohonan tidak menunggu pembayaran.", "Not awaiting payment.")
+        raise Conflict("not_awaiting_payment", _l("Permohonan tidak menunggu pembayaran."))
     if actor is not None:  # an officer at the counter: the payment step's rule, as for every other path
         task_require_actor(actor, task)
     clean = {"reference": payment_ref, "amount": str(int(amount)), "channel": channel}
@@ -539,11 +528,11 @@ def application_resubmit(*, actor, application_id: int, note: str = "", now=None
     paused working time, and the returned step reopens with the time it had left."""
     now = now_or(now)
     if not has_role(actor, *CASE_DESK):
-        raise Forbidden("Hanya petugas loket yang menerima perbaikan berkas.", "Only the front desk receives them.")
+        raise Forbidden(_l("Hanya petugas loket yang menerima perbaikan berkas."))
     app = _lock(application_id)
     pause = Pause.objects.select_related("task__step").filter(application=app, ended_at__isnull=True).first()
     if app.status != Application.Status.RETURNED or pause is None:
-        raise Conflict("not_returned", "Permohonan ini tidak sedang dikembalikan.", "The application is not returned.")
+        raise Conflict("not_returned", _l("Permohonan ini tidak sedang dikembalikan."))
     cal = office_calendar()
     paused = cal.working_time_between(pause.started_at, now)
     pause.ended_at, pause.ended_by, pause.working_seconds = now, actor, int(paused.total_seconds())
@@ -575,8 +564,7 @@ def application_rework(*, actor, application_id: int, step_code: str, note: str,
     now = now_or(now)
     if not has_role(actor, *LEADERS):
         raise Forbidden(
-            "Hanya kepala bidang/seksi yang dapat mengembalikan ke langkah sebelumnya.",
-            "Only supervisors can send a file back.",
+            _l("Hanya kepala bidang/seksi yang dapat mengembalikan ke langkah sebelumnya."),
         )
     app = _lock(application_id)
     current = Task.objects.select_related("step").filter(application=app, state__in=Task.ACTIVE_STATES).first()
@@ -591,9 +579,7 @@ def application_rework(*, actor, application_id: int, step_code: str, note: str,
         audit_application(app, actor, "application.rework", after={"step": step_code}, note=note, now=now)
     else:
         _require_active(app)
-        raise Conflict(
-            "invalid_transition", "Berkas tidak dapat dikembalikan pada status ini.", "Cannot rework in this status."
-        )
+        raise Conflict("invalid_transition", _l("Berkas tidak dapat dikembalikan pada status ini."))
     _finish(current, Task.State.CANCELLED, actor, now, outcome="rework", notes=note)
     return _open_task(app, target, actor, now)
 

@@ -124,9 +124,9 @@ def _get_application(number: str) -> Application:
 def _refuse(exc: ServiceError) -> None:
     """Errors that are not about the input become the error pages."""
     if exc.status == 403:
-        raise PermissionDenied(exc.message)
+        raise PermissionDenied(exc.text())
     if exc.status == 404:
-        raise Http404(exc.message)
+        raise Http404(exc.text())
 
 
 def _next_url(request, default: str) -> str:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils.translation import gettext_lazy as _l
 
 from permits.core.clock import now_or
 from permits.core.errors import Invalid, ServiceError
@@ -23,7 +24,7 @@ def test_invalid_is_the_422_refusal_naming_each_field():
     err = Invalid({"reason": "Wajib diisi."})
     assert isinstance(err, ServiceError) and (err.code, err.status) == ("invalid", 422)
     assert err.fields == {"reason": "Wajib diisi."} and err.message.startswith("Isian belum benar")
-    own = Invalid({"note": "Terlalu panjang."}, "Catatan terlalu panjang.", "Too long.")
+    own = Invalid({"note": "Terlalu panjang."}, _l("Catatan terlalu panjang."))
     assert (own.message, own.message_en, own.status) == ("Catatan terlalu panjang.", "Too long.", 422)
 
 
