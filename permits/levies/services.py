@@ -20,7 +20,7 @@ from permits.catalog.rules import parse_decimal
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from permits.core.money import rupiah
-from permits.core.roles import ADMIN, SUPERVISOR, TREASURER, has_role
+from permits.core.roles import LEVY_WRITERS, has_role
 from permits.core.sequences import sequence_next
 from permits.workflow import payloads
 from permits.workflow.models import Application, Task
@@ -249,7 +249,8 @@ def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, no
 
 
 def _require_treasurer(actor) -> None:
-    if not has_role(actor, TREASURER, SUPERVISOR, ADMIN):
+    """Reissuing, cancelling and reconciling bills: the levy writers of the access table (roles.LEVY_WRITERS)."""
+    if not has_role(actor, *LEVY_WRITERS):
         raise Forbidden(_l("Hanya bendahara penerimaan yang dapat melakukan ini."))
 
 

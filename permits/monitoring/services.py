@@ -31,7 +31,7 @@ from permits.core.audit import audit_record_many
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound
-from permits.core.roles import ADMIN, HEAD, SUPERVISOR, has_role
+from permits.core.roles import HEAD, LEADERS, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Application, Task
@@ -52,7 +52,6 @@ TEMPLATES = {
     L.ESCALATED_SUPERVISOR: "stall_escalation_supervisor",
     L.ESCALATED_HEAD: "stall_escalation_head",
 }
-ACKNOWLEDGERS = (SUPERVISOR, HEAD, ADMIN)
 ANSWER_MAX = 4000
 
 
@@ -490,11 +489,11 @@ def may_answer(user, alert: Alert) -> bool:
 
 
 def may_acknowledge(user, explanation: Explanation) -> bool:
-    return has_role(user, *ACKNOWLEDGERS) and user.pk != explanation.answered_by_id
+    return has_role(user, *LEADERS) and user.pk != explanation.answered_by_id
 
 
 def may_view(user, explanation: Explanation) -> bool:
-    return may_answer(user, explanation.alert) or has_role(user, *ACKNOWLEDGERS)
+    return may_answer(user, explanation.alert) or has_role(user, *LEADERS)
 
 
 def _locked_explanation(token: str) -> tuple[Explanation, Application]:
@@ -551,7 +550,7 @@ def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.
     """A supervisor or the head has read the explanation (with an optional note)."""
     now = now_or(now)
     exp, app = _locked_explanation(token)
-    if not has_role(actor, *ACKNOWLEDGERS):
+    if not has_role(actor, *LEADERS):
         raise Forbidden(
             _l("Hanya kepala bidang/seksi atau kepala dinas yang menanggapi penjelasan."),
         )
