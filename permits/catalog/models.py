@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from permits.core.roles import ROLE_CHOICES
 
 
+def twin(indonesian: str, english: str) -> str:
+    """Of a text the office typed in both languages, the one for the active language (English only when
+    English is on and the English twin is filled in)."""
+    return english or indonesian if (get_language() or "id").startswith("en") else indonesian
+
+
 class Bilingual:
     """Picks the Indonesian or English twin of a field the office types, for the active language.
 
@@ -16,9 +22,7 @@ class Bilingual:
 
     def tr(self, field: str) -> str:
         indonesian = getattr(self, f"{field}_id") if hasattr(self, f"{field}_id") else getattr(self, field)
-        if (get_language() or "id").startswith("en"):
-            return getattr(self, f"{field}_en") or indonesian
-        return indonesian
+        return twin(indonesian, getattr(self, f"{field}_en"))
 
 
 class PermitType(Bilingual, models.Model):

@@ -16,11 +16,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
+from permits.catalog.models import twin
 from permits.core.calendar import office_calendar
 from permits.core.errors import ServiceError
 from permits.core.permissions import may
@@ -280,8 +280,7 @@ def export(request):
 
 def transparency(request):
     """No login: per permit type, the standard and how the office kept it (no personal data)."""
-    english = (get_language() or "id").startswith("en")
-    rows = [{**r, "name": r["name_en"] if english else r["name_id"]} for r in transparency_rows()]
+    rows = [{**r, "name": twin(r["name_id"], r["name_en"])} for r in transparency_rows()]
     return render(
         request,
         "monitoring/transparency.html",
