@@ -179,8 +179,15 @@ OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "Jl. Merdeka No. 1, Kota Conto
 OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "Senin-Jumat 08.00-16.00 WIB")
 # The same hours for the English pages (text the office types: a twin, like the catalogue's *_en fields).
 OFFICE_HOURS_EN = os.environ.get("OFFICE_HOURS_EN", "Monday-Friday 08.00-16.00 WIB")
-# Public base URL printed in QR codes on receipts and decrees.
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public base URL printed in QR codes, receipts, messages and decree verification links. Unset, it is
+# where `make run` serves (HOST, PORT), so `PORT=8080 make run` links to port 8080 in every process;
+# a wildcard HOST (listen on all interfaces) is reached on this machine at 127.0.0.1.
+_SERVE_HOST = os.environ.get("HOST", "") or "127.0.0.1"
+_SERVE_HOST = "127.0.0.1" if _SERVE_HOST in ("0.0.0.0", "::", "[::]") else _SERVE_HOST
+_SERVE_HOST = f"[{_SERVE_HOST}]" if ":" in _SERVE_HOST and not _SERVE_HOST.startswith("[") else _SERVE_HOST
+PUBLIC_BASE_URL = (
+    os.environ.get("PUBLIC_BASE_URL") or f"http://{_SERVE_HOST}:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 # Registration number format; {year} and {seq} are filled in. No "/" (numbers appear in URLs).
 REGISTRATION_NUMBER_FORMAT = os.environ.get("REGISTRATION_NUMBER_FORMAT", "{year}-{seq:06d}")
 # Working hours of the office, used by the working-day calendar (Asia/Jakarta).

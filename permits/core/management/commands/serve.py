@@ -28,9 +28,12 @@ class Command(BaseCommand):
             call_command("load_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        # The address given on the command line reaches the children's settings too, so the links the
+        # worker and the server write (PUBLIC_BASE_URL, config/settings/base.py) point where we serve.
+        env = {**os.environ, "HOST": host, "PORT": str(port)}
         procs = [
-            subprocess.Popen([*manage, "run_huey", "--quiet"]),
-            subprocess.Popen([*manage, "runserver", "--noreload", f"{host}:{port}"]),
+            subprocess.Popen([*manage, "run_huey", "--quiet"], env=env),
+            subprocess.Popen([*manage, "runserver", "--noreload", f"{host}:{port}"], env=env),
         ]
         self.stdout.write(self.style.SUCCESS(f"\nSMART berjalan di http://{host}:{port}/  (Ctrl-C untuk berhenti)"))
         if not no_demo:
