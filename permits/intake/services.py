@@ -4,7 +4,6 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -25,6 +24,7 @@ from permits.workflow.models import Applicant, Application, ReceivedDocument
 from permits.workflow.services import workflow_enter
 
 from .models import IncompleteAttempt
+from .numbers import registration_number_format
 from .pins import pin_generate, pin_hash
 
 
@@ -86,10 +86,6 @@ def missing_requirements(permit_type: PermitType, received_codes) -> list[str]:
     """Codes of the mandatory requirements not in `received_codes`, in checklist order."""
     received = set(received_codes)
     return [r.code for r in permit_type.requirements.all() if r.mandatory and r.code not in received]
-
-
-def registration_number_format(year: int, seq: int) -> str:
-    return settings.REGISTRATION_NUMBER_FORMAT.format(year=year, seq=seq)
 
 
 def application_register(

@@ -6,6 +6,7 @@ from django.db import connection
 
 from permits.core.audit import stream_prefix
 from permits.core.models import AuditEvent
+from permits.intake.numbers import registration_number_read
 from permits.intake.pins import pin_matches
 from permits.workflow.models import Application
 
@@ -37,10 +38,6 @@ _LOOKUP = (
 )
 
 
-def normalize_number(registration_number: str) -> str:
-    return (registration_number or "").strip()[:40]
-
-
 def _tracked(number: str) -> Tracked | None:
     sql = _LOOKUP.format(events=AuditEvent._meta.db_table, applications=Application._meta.db_table)
     with connection.cursor() as cursor:
@@ -55,7 +52,7 @@ def application_for_tracking(registration_number: str, pin: str) -> Tracked | No
     Both failures do the same work (one indexed read, one HMAC), so timing does not tell a
     real number from an unknown one.
     """
-    number = normalize_number(registration_number)
+    number = registration_number_read(registration_number)
     app = _tracked(number)
     if app is None:
         pin_matches(number, pin, _NO_SUCH_HASH)
@@ -70,7 +67,7 @@ def application_by_grant(registration_number: str, pin_hash_prefix: str) -> Trac
 
     The grant carries a prefix of the PIN hash, so resetting the PIN closes open sessions too.
     """
-    app = _tracked(normalize_number(registration_number))
+    app = _tracked(registration_number_read(registration_number))
     if app is None or not pin_hash_prefix or not app.pin_hash.startswith(pin_hash_prefix):
         return None
     return app

@@ -7,9 +7,10 @@ without Redis (permits/core/counters.py).
 from django.utils.translation import gettext_lazy as _l
 
 from permits.core.errors import ServiceError
+from permits.intake.numbers import registration_number_read
 
 from . import throttle
-from .selectors import Tracked, application_for_tracking, normalize_number
+from .selectors import Tracked, application_for_tracking
 
 NOT_FOUND_MESSAGE = _l("Nomor pendaftaran atau PIN tidak cocok. Periksa lagi tanda terima Anda.")
 
@@ -54,9 +55,11 @@ def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Trac
     right PIN too and parallel guesses are counted like sequential ones; every failure is counted
     per client and per number and logged (without the PIN).
     """
-    number = normalize_number(registration_number)
+    number = registration_number_read(registration_number)
     if not number or not (pin or "").strip():
-        raise TrackingNotFound()  # no guess was made: nothing to count
+        # No guess was made (no PIN, or text that cannot be a registration number): nothing to count,
+        # and nothing reserved, so junk input never moves a client or a number toward the lock.
+        raise TrackingNotFound()
     attempt = throttle.tracking_reserve(client_ip, number)
     if not attempt.allowed:
         raise TrackingThrottled(attempt.verdict)

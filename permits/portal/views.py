@@ -19,8 +19,9 @@ from permits.catalog.selectors import permit_type_get, permit_type_list
 from permits.core.errors import ServiceError
 from permits.decrees.services import decree_download_record
 from permits.decrees.views import decree_file_name, pdf_response
+from permits.intake.numbers import registration_number_read
 
-from .selectors import application_by_grant, application_for_view, normalize_number
+from .selectors import application_by_grant, application_for_view
 from .services import TrackingThrottled, tracking_open
 from .throttle import client_ip
 from .tracking import desk_label, status_name, tracking_view_cached
@@ -50,7 +51,8 @@ def _result(request, app, status: int = 200):
 
 @never_cache
 def track(request, number: str = ""):
-    number = normalize_number(request.POST.get("number") or number or request.GET.get("no") or "")
+    typed = request.POST.get("number") or number or request.GET.get("no") or ""
+    number = registration_number_read(typed)
     if request.method != "POST":
         app = _granted(request, number) if number else None
         if app is not None:
@@ -59,7 +61,9 @@ def track(request, number: str = ""):
     try:
         app = tracking_open(client_ip=client_ip(request), registration_number=number, pin=request.POST.get("pin", ""))
     except ServiceError as exc:
-        response = render(request, "portal/track.html", {"number": number, "error": exc}, status=exc.status)
+        # The field shows what was typed, for the reader to correct (also text that is no number at all).
+        ctx = {"number": number, "typed": " ".join(typed.split())[:40], "error": exc}
+        response = render(request, "portal/track.html", ctx, status=exc.status)
         if isinstance(exc, TrackingThrottled):
             response["Retry-After"] = str(exc.retry_after)
         return response
@@ -94,7 +98,7 @@ def decree_download(request, number: str):
 def track_forget(request, number: str):
     """Close the application on this browser (a shared phone, a kiosk)."""
     grants = request.session.get(GRANTS_KEY, {})
-    if grants.pop(normalize_number(number), None) is not None:
+    if grants.pop(registration_number_read(number), None) is not None:
         request.session[GRANTS_KEY] = grants
     return redirect("portal:track")
 
