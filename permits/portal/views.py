@@ -2,14 +2,15 @@
 
 Tracking works without JavaScript: the receipt's QR opens /lacak/<number>/ with the number filled
 in, the PIN is posted (never put in a URL), and a right PIN opens the application for this browser
-session for a while, so a reload or the language switch shows it again without asking the PIN.
+session for a while and redirects (303) to /lacak/<number>/, which shows it from that grant: Back, a
+reload or the language switch show it again without asking the PIN or resubmitting the form.
 """
 
 import time
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -68,10 +69,9 @@ def track(request, number: str = ""):
             response["Retry-After"] = str(exc.retry_after)
         return response
     _grant(request, app)
-    # The language switch (base.html) returns to request.get_full_path(): point it at the number's
-    # own page, which this session may now open, instead of the bare form.
-    request.path = reverse("portal:track_number", args=[app.registration_number])
-    return _result(request, app)
+    # Post/redirect/get: the answer is the number's own page, opened by the session's grant (never
+    # the PIN in the URL), so Back, a reload and the language switch ask no form resubmission.
+    return HttpResponseRedirect(reverse("portal:track_number", args=[app.registration_number]), status=303)
 
 
 @never_cache

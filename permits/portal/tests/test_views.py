@@ -16,7 +16,8 @@ LIMIT = 100 * 1024
 
 
 def post(client, number, pin=PIN, url="/lacak/", **extra):
-    return client.post(url, {"number": number, "pin": pin}, **extra)
+    """Post the form and follow a right PIN's redirect to the number's page, as a browser does."""
+    return client.post(url, {"number": number, "pin": pin}, follow=True, **extra)
 
 
 def page_weight(client, html: str) -> int:
@@ -44,11 +45,31 @@ def test_right_pin_shows_the_status_and_keeps_the_pin_out_of_every_url(client, o
     wf.task_return(actor=officers["verifier"], task_id=active(tracked).pk, items=["Gambar denah"], now=MONDAY)
     res = post(client, tracked.registration_number, url=f"/lacak/{tracked.registration_number}/")
     html = res.content.decode()
+    assert res.redirect_chain == [(f"/lacak/{tracked.registration_number}/", 303)]
+    assert res.request["REQUEST_METHOD"] == "GET" and PIN not in res.request["PATH_INFO"] + res.request["QUERY_STRING"]
     assert res.status_code == 200 and res["Cache-Control"].startswith("max-age=0")
+    assert "no-store" in res["Cache-Control"]
     assert "Dikembalikan: lengkapi berkas" in html and "Gambar denah" in html
     assert "Dikembalikan untuk perbaikan" in html and "Janji selesai" in html and "7 Desember 2026" in html
     assert PIN not in html  # neither in links, forms nor text
     assert "<script" not in html  # works without JavaScript
+
+
+def test_right_pin_redirects_to_the_numbers_page_so_back_and_reload_need_no_resubmission(client, tracked):
+    number = tracked.registration_number
+    answer = client.post("/lacak/", {"number": number, "pin": PIN})
+    assert answer.status_code == 303 and answer["Location"] == f"/lacak/{number}/"
+    assert PIN not in answer["Location"] and PIN not in answer.content.decode()
+    for _reload in range(2):  # the redirect's target, then Back or a reload: a GET from the session's grant
+        page = client.get(answer["Location"])
+        assert page.status_code == 200 and "Posisi berkas" in page.content.decode()
+        assert "no-store" in page["Cache-Control"]
+
+
+def test_a_refused_pin_stays_on_the_post_answer_with_the_form_and_its_error(client, tracked):
+    res = client.post("/lacak/", {"number": tracked.registration_number, "pin": WRONG})
+    assert res.status_code == 404 and 'role="alert"' in res.content.decode() and 'name="pin"' in res.content.decode()
+    assert "no-store" in res["Cache-Control"]
 
 
 def test_wrong_pin_and_unknown_number_render_the_same_answer(client, tracked):
