@@ -66,6 +66,6 @@ def test_tracking_page_shows_status_only_with_right_pin(client, frontdesk, permi
     wrong = client.post("/lacak/", {"number": app.registration_number, "pin": "000000" if pin != "000000" else "1"})
     unknown = client.post("/lacak/", {"number": "1999-000001", "pin": pin})
     assert wrong.status_code == unknown.status_code == 404
-    ok = client.post("/lacak/", {"number": app.registration_number, "pin": pin})
+    ok = client.post("/lacak/", {"number": app.registration_number, "pin": pin}, follow=True)  # to the 303 target
     assert ok.status_code == 200 and "Terdaftar" in ok.content.decode()
     assert VALID_APPLICANT["name"] not in ok.content.decode()  # only initials are public
