@@ -73,6 +73,12 @@ def month_period(now: datetime.datetime, month: str = "") -> Period:
     return Period(local_midnight(first), local_midnight(nxt), first.strftime("%m/%Y"))
 
 
+def days_period(first: datetime.date, last: datetime.date) -> Period:
+    """The days `first` to `last` included (Asia/Jakarta)."""
+    label = f"{first:%d/%m/%Y}-{last:%d/%m/%Y}"
+    return Period(local_midnight(first), local_midnight(last + timedelta(days=1)), label)
+
+
 def day_period(day: datetime.date) -> Period:
     return Period(local_midnight(day), local_midnight(day + timedelta(days=1)), day.strftime("%d/%m/%Y"))
 
@@ -673,6 +679,7 @@ class StalledRow:
     task: Task
     overdue: bool
     late: str  # working time past due, or idle time
+    late_time: timedelta
     levels: list[str]
     explanation: Explanation | None
 
@@ -704,6 +711,7 @@ def stalled_rows(tasks, now: datetime.datetime, cal: WorkCalendar | None = None)
                 task=t,
                 overdue=overdue,
                 late=humanize(late, day),
+                late_time=late,
                 levels=[lv for lv in (lv.value for lv in Alert.Level) if lv in mine],
                 explanation=explanation,
             )
