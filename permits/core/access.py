@@ -182,6 +182,10 @@ API: dict[str, Access] = {
     f"POST {APPLICATION}/resubmit": Access(CASE_DESK, "record the corrected file"),
     f"POST {APPLICATION}/rework": Access(LEADERS, "send back to an earlier step"),
     f"POST {APPLICATION}/withdraw": Access(CASE_DESK, "record a withdrawal"),
+    # leadership figures; supervisors see every file until sections (bidang) exist (issue 21 item 2)
+    "GET /api/v1/monitoring/dashboard": Access(LEADERS, "the dashboard's figures for a period"),
+    "GET /api/v1/monitoring/stalled": Access(LEADERS, "stalled files, paged"),
+    "GET /api/v1/monitoring/officers/{username}": Access(LEADERS, "one officer's record"),
 }
 
 

@@ -73,6 +73,12 @@ def month_period(now: datetime.datetime, month: str = "") -> Period:
     return Period(local_midnight(first), local_midnight(nxt), first.strftime("%m/%Y"))
 
 
+def days_period(first: datetime.date, last: datetime.date) -> Period:
+    """The days `first` to `last` included (Asia/Jakarta)."""
+    label = f"{first:%d/%m/%Y}-{last:%d/%m/%Y}"
+    return Period(local_midnight(first), local_midnight(last + timedelta(days=1)), label)
+
+
 def day_period(day: datetime.date) -> Period:
     return Period(local_midnight(day), local_midnight(day + timedelta(days=1)), day.strftime("%d/%m/%Y"))
 
@@ -85,13 +91,39 @@ def _share(part: int, total: int) -> float | None:
     return round(100 * part / total, 1) if total else None
 
 
-def _on_time_task() -> Q:
-    return Q(working_seconds__lte=F("bound_seconds"))
-
-
 def done_tasks(start: datetime.datetime, end: datetime.datetime):
-    """Office steps finished (done) in [start, end): the SLA record of steps."""
+    """Office steps finished (done) in [start, end): how long steps take (median, 90th percentile)."""
     return Task.objects.filter(state=DONE, finished_at__gte=start, finished_at__lt=end).exclude(kind__in=_wait_kinds())
+
+
+def due_tasks(start: datetime.datetime, end: datetime.datetime, now: datetime.datetime):
+    """Office steps that fell due in [start, end), as counted at `now`: the SLA record of steps.
+
+    The one rule of step compliance, read by every figure and table (the headline, the trend, per
+    type, per step, per officer, the officer's record, the digest): a step counts in the period its
+    due instant falls in, once it is finished (done) or, still open or claimed, is past due. On time
+    = finished at or before its due instant; late = finished after it, or still open past it. A step
+    still open and not yet due is not counted yet; skipped, cancelled and returned ones never are
+    (a task reopened after a return is a new task with the bound it had left).
+    """
+    return (
+        Task.objects.filter(due_at__gte=start, due_at__lt=end)
+        .filter(Q(state=DONE) | Q(state__in=Task.ACTIVE_STATES, due_at__lt=now))
+        .exclude(kind__in=_wait_kinds())
+    )
+
+
+def _step_counts() -> dict:
+    """The aggregates of `due_tasks` that make a `Compliance` (`_compliance`)."""
+    return {
+        "n": Count("id"),
+        "ok": Count("id", filter=Q(state=DONE, finished_at__lte=F("due_at"))),
+        "still": Count("id", filter=Q(state__in=Task.ACTIVE_STATES)),
+    }
+
+
+def _compliance(n: int, ok: int, still: int) -> "Compliance":
+    return Compliance(total=n, on_time=ok, open_late=still)
 
 
 def decisions_signed(start: datetime.datetime, end: datetime.datetime):
@@ -214,21 +246,35 @@ def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None) -> NowF
 
 @dataclass
 class Compliance:
+    """What fell due in a period: `on_time` of `total`; the rest is late, `open_late` of them still
+    open past due (steps only: an application counts once decided)."""
+
     total: int = 0
     on_time: int = 0
+    open_late: int = 0
 
     @property
     def share(self) -> float | None:
+        """On time among everything that fell due: the headline."""
         return _share(self.on_time, self.total)
 
     @property
     def late(self) -> int:
         return self.total - self.on_time
 
+    @property
+    def finished(self) -> int:
+        return self.total - self.open_late
 
-def step_compliance(period: Period) -> Compliance:
-    row = done_tasks(period.start, period.end).aggregate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
-    return Compliance(row["n"], row["ok"])
+    @property
+    def finished_share(self) -> float | None:
+        """On time among the finished only (what the dashboard showed before issue 21)."""
+        return _share(self.on_time, self.finished)
+
+
+def step_compliance(period: Period, now: datetime.datetime) -> Compliance:
+    """Office steps due in the period (`due_tasks`): on time, late, still open past due."""
+    return _compliance(**due_tasks(period.start, period.end, now).aggregate(**_step_counts()))
 
 
 def application_compliance(period: Period) -> Compliance:
@@ -265,7 +311,8 @@ def _week_key(value) -> datetime.date:
 
 
 def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[WeekRow]:
-    """Share on time per week (Monday to Sunday, Asia/Jakarta), the last `weeks` weeks including this one."""
+    """Share on time per week (Monday to Sunday, Asia/Jakarta), the last `weeks` weeks including this
+    one: steps by the week they fell due in (`due_tasks`), applications by the week they were decided."""
     this_week = _week_start(timezone.localtime(now, JAKARTA).date())
     first = this_week - timedelta(weeks=weeks - 1)
     start, end = local_midnight(first), now
@@ -273,17 +320,17 @@ def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[WeekR
         first + timedelta(weeks=i): WeekRow(first + timedelta(weeks=i), Compliance(), Compliance())
         for i in range(weeks)
     }
-    week = TruncWeek("finished_at", tzinfo=JAKARTA)
-    for w, n, ok in (
-        done_tasks(start, end)
-        .annotate(w=week)
+    for w, n, ok, still in (
+        due_tasks(start, end, now)
+        .annotate(w=TruncWeek("due_at", tzinfo=JAKARTA))
         .values_list("w")
-        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .annotate(**_step_counts())
         .order_by()
     ):
         row = rows.get(_week_key(w))
         if row:
-            row.steps = Compliance(n, ok)
+            row.steps = _compliance(n, ok, still)
+    week = TruncWeek("finished_at", tzinfo=JAKARTA)
     for qs, promised in (
         (decisions_signed(start, end), "application__promised_completion_at"),
         (decisions_rejected(start, end), "promised_completion_at"),
@@ -307,15 +354,15 @@ class TypeRow:
     applications: Compliance = field(default_factory=Compliance)
 
 
-def by_permit_type(period: Period) -> list[TypeRow]:
+def by_permit_type(period: Period, now: datetime.datetime) -> list[TypeRow]:
     rows = {pt.pk: TypeRow(pt) for pt in PermitType.objects.order_by("order", "code")}
-    for pt_id, n, ok in (
-        done_tasks(period.start, period.end)
+    for pt_id, n, ok, still in (
+        due_tasks(period.start, period.end, now)
         .values_list("application__permit_type")
-        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .annotate(**_step_counts())
         .order_by()
     ):
-        rows[pt_id].steps = Compliance(n, ok)
+        rows[pt_id].steps = _compliance(n, ok, still)
     for qs, key, promised in (
         (decisions_signed(period.start, period.end), "application__permit_type", "application__promised_completion_at"),
         (decisions_rejected(period.start, period.end), "permit_type", "promised_completion_at"),
@@ -378,7 +425,7 @@ def _seconds(value) -> timedelta | None:
 
 
 def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow]:
-    """Per office step: this period's compliance, and over the last 90 days the number finished,
+    """Per office step: this period's compliance (`due_tasks`), and over the last 90 days the number finished,
     mean, median and 90th percentile working time; the tasks it holds now. Slowest median first."""
     since = now - timedelta(days=WINDOW_DAYS)
     rows: dict[int, StepRow] = {}
@@ -388,14 +435,14 @@ def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow
             rows[step_id] = StepRow(step=None)  # filled below with one query
         return rows[step_id]
 
-    for sid, n, ok in (
-        done_tasks(period.start, period.end)
+    for sid, n, ok, still in (
+        due_tasks(period.start, period.end, now)
         .filter(**filters)
         .values_list("step_id")
-        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .annotate(**_step_counts())
         .order_by()
     ):
-        row(sid).month = Compliance(n, ok)
+        row(sid).month = _compliance(n, ok, still)
     for sid, n, mean in (
         done_tasks(since, now)
         .filter(**filters)
@@ -428,17 +475,17 @@ def history_figures(now: datetime.datetime, period: Period) -> dict:
     (90 days), per officer. They read every task finished in their windows, which at a provincial
     office's volume is hundreds of thousands of rows: seconds, not milliseconds (docs/PERFORMANCE.md)."""
     return {
-        "steps_c": step_compliance(period),
+        "steps_c": step_compliance(period, now),
         "apps_c": application_compliance(period),
         "trend": weekly_trend(now),
-        "types": by_permit_type(period),
+        "types": by_permit_type(period, now),
         "steps": step_rows(now, period),
-        "officers": by_officer(period),
+        "officers": by_officer(period, now),
     }
 
 
 def _history_key(period: Period) -> str:
-    return f"monitoring:history:v2:{period.start:%Y%m}"
+    return f"monitoring:history:v3:{period.start:%Y%m}"
 
 
 def history_refresh(*, now: datetime.datetime | None = None, month: str = "") -> dict:
@@ -489,18 +536,19 @@ class OfficerRow:
     alerts: int = 0
 
 
-def by_officer(period: Period) -> list[OfficerRow]:
-    """Steps finished in the period per officer who held them (the finisher when nobody claimed)."""
+def by_officer(period: Period, now: datetime.datetime) -> list[OfficerRow]:
+    """Steps due in the period (`due_tasks`) per officer who held them (the finisher when nobody
+    claimed; a step still open and held by nobody is nobody's)."""
     holder = Coalesce("assignee_id", "finished_by_id")
     counts = (
-        done_tasks(period.start, period.end)
+        due_tasks(period.start, period.end, now)
         .annotate(holder=holder)
         .filter(holder__isnull=False)
         .values_list("holder")
-        .annotate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
+        .annotate(**_step_counts())
         .order_by()
     )
-    rows = {uid: OfficerRow(None, Compliance(n, ok)) for uid, n, ok in counts}
+    rows = {uid: OfficerRow(None, _compliance(n, ok, still)) for uid, n, ok, still in counts}
     for uid, n in (
         monitored_tasks().filter(assignee__isnull=False).values_list("assignee").annotate(n=Count("id")).order_by()
     ):
@@ -533,12 +581,8 @@ def officer_record(user, now: datetime.datetime, period: Period) -> OfficerRecor
     since = now - timedelta(days=WINDOW_DAYS)
 
     def compliance(start, end) -> Compliance:
-        row = (
-            done_tasks(start, end)
-            .filter(Q(assignee=user) | Q(assignee__isnull=True, finished_by=user))
-            .aggregate(n=Count("id"), ok=Count("id", filter=_on_time_task()))
-        )
-        return Compliance(row["n"], row["ok"])
+        mine = Q(assignee=user) | Q(assignee__isnull=True, finished_by=user)
+        return _compliance(**due_tasks(start, end, now).filter(mine).aggregate(**_step_counts()))
 
     load = list(
         Task.objects.filter(assignee=user, state__in=Task.ACTIVE_STATES)
@@ -635,6 +679,7 @@ class StalledRow:
     task: Task
     overdue: bool
     late: str  # working time past due, or idle time
+    late_time: timedelta
     levels: list[str]
     explanation: Explanation | None
 
@@ -666,6 +711,7 @@ def stalled_rows(tasks, now: datetime.datetime, cal: WorkCalendar | None = None)
                 task=t,
                 overdue=overdue,
                 late=humanize(late, day),
+                late_time=late,
                 levels=[lv for lv in (lv.value for lv in Alert.Level) if lv in mine],
                 explanation=explanation,
             )
@@ -769,7 +815,7 @@ def digest_figures(*, day: datetime.date, now: datetime.datetime) -> DigestFigur
         day=day,
         registered=Application.objects.filter(registered_at__gte=period.start, registered_at__lt=period.end).count(),
         decided=application_compliance(period),
-        steps=step_compliance(period),
+        steps=step_compliance(period, now),
         overdue_now=monitored_tasks().filter(due_at__lt=now).count(),
         alerts=Alert.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end).count(),
         unanswered=Explanation.objects.filter(answered_at__isnull=True).count(),

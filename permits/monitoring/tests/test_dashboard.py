@@ -43,16 +43,15 @@ def in_range(t, rng):
     return t is not None and rng[0] <= t < rng[1]
 
 
-def expected_steps(rng, **match):
-    rows = [
-        t
-        for t in Task.objects.all()
-        if t.state == "done"
-        and t.kind not in WAIT
-        and in_range(t.finished_at, rng)
-        and all(getattr(t, k) == v for k, v in match.items())
-    ]
-    return len(rows), sum(1 for t in rows if t.working_seconds <= t.bound_seconds)
+def counted(t, rng, now=NOW):
+    """The rule, row by row: an office step due in the range, finished or still open past due."""
+    due = t.kind not in WAIT and in_range(t.due_at, rng)
+    return due and (t.state == "done" or (t.state in ("open", "claimed") and t.due_at < now))
+
+
+def expected_steps(rng, now=NOW, **match):
+    rows = [t for t in Task.objects.all() if counted(t, rng, now) and all(getattr(t, k) == v for k, v in match.items())]
+    return len(rows), sum(1 for t in rows if t.state == "done" and t.finished_at <= t.due_at)
 
 
 def decided_at(app):
@@ -101,10 +100,11 @@ def test_now_figures_match_the_rows(office):
 def test_compliance_this_month_matches_the_rows(office):
     period = selectors.month_period(NOW)
     assert (period.start, period.end) == NOVEMBER
-    steps = selectors.step_compliance(period)
-    # late: B's verification, data entry and signing; G's data entry (7 h of 4)
-    assert (steps.total, steps.on_time) == expected_steps(NOVEMBER) == (15, 11)
-    assert steps.share == 73.3
+    steps = selectors.step_compliance(period, NOW)
+    # late: B's verification, data entry and signing; G's data entry (7 h of 4); D's verification, still open
+    assert (steps.total, steps.on_time) == expected_steps(NOVEMBER) == (16, 11)
+    assert (steps.open_late, steps.finished) == (1, 15)
+    assert (steps.share, steps.finished_share) == (68.8, 73.3)
     apps = selectors.application_compliance(period)
     assert (apps.total, apps.on_time) == expected_apps(NOVEMBER) == (3, 2)  # A on time, B late, C rejected on time
 
@@ -125,7 +125,7 @@ def test_weekly_trend_matches_the_rows(office):
 
 def test_per_type_step_and_officer_figures_match_the_rows(office, officers):
     period = selectors.month_period(NOW)
-    (row,) = [r for r in selectors.by_permit_type(period) if r.permit_type.code == "FAST"]
+    (row,) = [r for r in selectors.by_permit_type(period, NOW) if r.permit_type.code == "FAST"]
     assert (row.steps.total, row.steps.on_time) == expected_steps(NOVEMBER)
     assert (row.applications.total, row.applications.on_time) == expected_apps(NOVEMBER)
 
@@ -147,13 +147,57 @@ def test_per_type_step_and_officer_figures_match_the_rows(office, officers):
 
     by_user = defaultdict(lambda: [0, 0])
     for t in Task.objects.all():
-        if t.state == "done" and t.kind not in WAIT and in_range(t.finished_at, NOVEMBER):
-            who = t.assignee_id or t.finished_by_id
+        who = t.assignee_id or t.finished_by_id
+        if counted(t, NOVEMBER) and who:
             by_user[who][0] += 1
-            by_user[who][1] += t.working_seconds <= t.bound_seconds
-    got = {r.user.pk: [r.steps.total, r.steps.on_time] for r in selectors.by_officer(period) if r.steps.total}
+            by_user[who][1] += t.state == "done" and t.finished_at <= t.due_at
+    got = {r.user.pk: [r.steps.total, r.steps.on_time] for r in selectors.by_officer(period, NOW) if r.steps.total}
     assert got == dict(by_user)
     assert got[officers["verifier"].pk] == [4, 3]  # A, C, G on time; B late
+
+
+def test_the_tables_agree_with_the_headline(office, officers):
+    period = selectors.month_period(NOW)
+    head = selectors.step_compliance(period, NOW)
+
+    def total(rows):
+        rows = list(rows)
+        return [sum(getattr(c, f) for c in rows) for f in ("total", "on_time", "open_late")]
+
+    expected = [head.total, head.on_time, head.open_late]
+    assert total(r.steps for r in selectors.by_permit_type(period, NOW)) == expected
+    assert total(r.month for r in selectors.step_rows(NOW, period)) == expected
+    week = sum((w.steps.total for w in selectors.weekly_trend(NOW) if w.start >= datetime.date(2026, 11, 2)), 0)
+    assert week == head.total  # November's weeks start on Monday 2 November
+    # the officers' rows hold what somebody held: D's open verification is nobody's yet
+    assert total(r.steps for r in selectors.by_officer(period, NOW)) == [head.total - 1, head.on_time, 0]
+
+
+def test_open_overdue_steps_count_late_in_the_month_they_fell_due(register, officers):
+    now = at(20, 9)
+    kept = register("FAST", now=at(2, 9), **FAST)
+    finish(officers, kept, at(2, 10))  # verification on time; data entry due 2 Nov 14:00, never done
+    register("FAST", now=at(2, 9), **FAST)  # verification due 3 Nov 09:00, nobody took it up
+    register("FAST", now=at(3, 9), **FAST)  # due 4 Nov 09:00, idem
+    register("FAST", now=at(19, 15), **FAST)  # due 20 Nov 15:00: not due yet at 09:00, not counted yet
+    period = selectors.month_period(now)
+    c = selectors.step_compliance(period, now)
+    assert (c.total, c.on_time, c.late, c.open_late) == (4, 1, 3, 3)
+    assert (c.share, c.finished_share) == (25.0, 100.0)  # not "100% on time" beside 3 overdue
+    assert (c.total, c.on_time) == expected_steps(period_range(period), now=now)
+    (row,) = [r for r in selectors.by_permit_type(period, now) if r.permit_type.code == "FAST"]
+    assert row.steps == c
+    by_step = {r.step.code: r.month for r in selectors.step_rows(now, period)}
+    assert (by_step["verifikasi"].total, by_step["verifikasi"].open_late) == (3, 2)
+    # the data entry finished at last, late: still late, now among the finished; meanwhile the
+    # verification due 20 Nov 15:00 fell due open, and the new technical review is not due yet
+    finish(officers, kept, at(23, 10))
+    c = selectors.step_compliance(period, at(23, 11))
+    assert (c.total, c.on_time, c.open_late, c.finished_share) == (5, 1, 3, 50.0)
+
+
+def period_range(period):
+    return (period.start, period.end)
 
 
 def test_percentile_per_step_is_the_nearest_rank_of_the_finished_tasks(register, officers):
@@ -187,7 +231,8 @@ def test_dashboard_page_shows_the_numbers(client, office, officers, frozen):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="viewport"' in html and "<svg" in html
-    assert "73,3%" in html and "11/15" in html  # steps on time this month
+    assert "68,8%" in html and "11/16" in html  # steps due this month on time, the open overdue one late
+    assert "73,3%" in html and "11/15" in html  # on time among the finished
     assert "2/3" in html  # applications decided by their promise
     assert office["D"].registration_number in html and office["G"].registration_number in html
     assert reverse("intake:application", args=[office["D"].registration_number]) in html

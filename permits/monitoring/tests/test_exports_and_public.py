@@ -134,7 +134,8 @@ def test_daily_digest_reaches_each_head_once_with_yesterdays_numbers(office, rea
     assert daily_digest_send(day=NOW.date() - timedelta(days=1), now=NOW) == 1  # same day again: same message
     (message,) = Message.objects.filter(template="daily_digest")
     assert message.recipient_user == reachable["head"]
-    # Thursday 26 Nov: H registered; G's data entry finished late (7 h of 4); D is the worst stall
-    assert message.context["items"].startswith("1 masuk, 0 selesai (- tepat), langkah 0% tepat; 1 terlambat")
+    # Thursday 26 Nov: H registered; the one step due that day (G's verification, 09:00) was done the day
+    # before (G's late data entry fell due on the 25th); D is the worst stall
+    assert message.context["items"].startswith("1 masuk, 0 selesai (- tepat), langkah 100% tepat; 1 terlambat")
     assert message.context["reason"].startswith(office["D"].registration_number)
     assert len(message.text) <= 160
