@@ -1,7 +1,7 @@
 """Online pre-registration pages (public, no account) and the front desk's booking pages."""
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from permits.catalog.selectors import permit_type_get
 from permits.core.errors import ServiceError
+from permits.core.uploads import scan_response
 from permits.intake.views import _PIN_SESSION_KEY, APPLICANT_FIELDS
 from permits.workflow.models import Applicant
 
@@ -160,18 +161,8 @@ def desk_detail(request, code: str):
 def document(request, code: str, doc_id: int):
     """A booking's scan, for officers only; served with its sniffed type, never guessed by the browser."""
     doc = booking_document_get(code, doc_id)
-    if doc is None or not doc.file:
+    if doc is None:
         raise Http404
-    try:
-        handle = doc.file.storage.open(doc.file.name, "rb")
-    except OSError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=doc.content_type,
-        as_attachment=request.GET.get("unduh") == "1",
-        filename=doc.original_name,
+    return scan_response(
+        doc.file, content_type=doc.content_type, filename=doc.original_name, download=request.GET.get("unduh") == "1"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

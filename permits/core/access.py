@@ -86,6 +86,9 @@ PAGES: dict[str, Access] = {
     "intake:receipt": Access(DESK, "receipt (reprint; PIN only in the registering session)"),
     "intake:reset_pin": Access(DESK, "issue a new tracking PIN (audited)"),
     "intake:application": Access(OFFICERS, "an application's file, tasks and timeline"),
+    "intake:document": Access(
+        OFFICERS, "a scan received with an application", "only that application's; served through the view, logged"
+    ),
     # workflow (every officer, on tasks of their role)
     "workflow:queue": Access(OFFICERS, "work queue", OWN_TASK),
     "workflow:task": Access(OFFICERS, "a task and its forms", OWN_TASK),

@@ -1,4 +1,6 @@
-"""Checking uploaded documents by their content, not by the name the client gave them."""
+"""Checking uploaded documents by their content, not by the name the client gave them, and serving them back."""
+
+from django.http import FileResponse, Http404
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -31,3 +33,19 @@ def check_upload(upload, accepted: list[str]) -> str:
     if kind is None or kind not in accepted:
         raise ValueError("Jenis berkas tidak diterima; gunakan " + ", ".join(a.upper() for a in accepted) + ".")
     return kind
+
+
+def scan_response(field_file, *, content_type: str, filename: str, download: bool = False):
+    """An uploaded scan served through a view (never the web root): the type it was stored with, never
+    one the browser guesses (nosniff), kept out of every cache, inline unless asked for as a download.
+    Raises Http404 when the stored file is missing."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type, as_attachment=download, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,5 +1,8 @@
 """Front-desk pages: choose a permit type, check the file, register, print the receipt."""
 
+import logging
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,14 +12,16 @@ from django.utils import timezone
 from permits.catalog.selectors import permit_type_get, permit_type_list
 from permits.core.errors import ServiceError
 from permits.core.qr import qr_svg
+from permits.core.uploads import scan_response
 from permits.workflow.models import Applicant
-from permits.workflow.selectors import application_get
+from permits.workflow.selectors import application_get, received_document_get
 from permits.workflow.views import application_context
 
 from .services import application_register, application_reset_pin
 
 APPLICANT_FIELDS = ("kind", "name", "nik", "nib", "company_name", "phone", "email", "address", "channel")
 _PIN_SESSION_KEY = "receipt_pins"
+logger = logging.getLogger("permits.intake")
 
 
 def desk(request):
@@ -114,3 +119,19 @@ def application_detail(request, number: str):
     if app is None:
         raise Http404
     return render(request, "intake/application.html", application_context(request, app))
+
+
+def document(request, number: str, doc_id: int):
+    """A scan the front desk took of one of the application's documents, for the officers handling the
+    file. The audit trail records changes only, not reads, so who opened which scan goes to the log."""
+    doc = received_document_get(number, doc_id)
+    if doc is None:
+        raise Http404
+    response = scan_response(
+        doc.file,
+        content_type=doc.content_type or "application/octet-stream",
+        filename=f"{number}-{doc.requirement.code}{PurePosixPath(doc.file.name).suffix}",
+        download=request.GET.get("unduh") == "1",
+    )
+    logger.info("document opened: user=%s application=%s document=%s", request.user.username, number, doc.pk)
+    return response

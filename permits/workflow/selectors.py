@@ -12,7 +12,7 @@ from permits.core.models import AuditEvent
 from permits.core.roles import LEADERS, user_roles
 from permits.workflow.models import Application
 
-from .models import Pause, Task
+from .models import Pause, ReceivedDocument, Task
 from .sla import humanize, sla_state, time_left
 
 
@@ -64,6 +64,15 @@ def application_queryset() -> QuerySet[Application]:
 def application_get(registration_number: str) -> Application | None:
     """An application by its registration number, for officers (None when there is none)."""
     return application_queryset().filter(registration_number=registration_number).first()
+
+
+def received_document_get(registration_number: str, document_id: int) -> ReceivedDocument | None:
+    """One document received for the application with this number (None when it is another's, or none)."""
+    return (
+        ReceivedDocument.objects.select_related("requirement", "application")
+        .filter(pk=document_id, application__registration_number=registration_number)
+        .first()
+    )
 
 
 def application_tasks(app: Application) -> list[Task]:
