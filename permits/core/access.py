@@ -86,6 +86,9 @@ PAGES: dict[str, Access] = {
     "intake:receipt": Access(DESK, "receipt (reprint; PIN only in the registering session)"),
     "intake:reset_pin": Access(DESK, "issue a new tracking PIN (audited)"),
     "intake:application": Access(OFFICERS, "an application's file, tasks and timeline"),
+    "intake:search": Access(
+        OFFICERS, "find a file by its registration number", "by applicant name, NIK, phone: front desk and leaders"
+    ),
     "intake:document": Access(
         OFFICERS, "a scan received with an application", "only that application's; served through the view, logged"
     ),

@@ -31,6 +31,7 @@ OFFICERS = frozenset(ROLES)
 LEADERS = frozenset({SUPERVISOR, HEAD, ADMIN})  # see every task, assign, rework, stand in, monitoring
 DESK = frozenset({FRONTDESK, ADMIN})  # register files, receipts, PINs, bookings
 CASE_DESK = frozenset({FRONTDESK, *LEADERS})  # record an applicant's corrected file or withdrawal
+PEOPLE_SEARCHERS = frozenset({FRONTDESK, *LEADERS})  # find files by applicant name, NIK, phone (others: number)
 LEVY_READERS = frozenset({TREASURER, SUPERVISOR, HEAD, ADMIN})
 LEVY_WRITERS = frozenset({TREASURER, SUPERVISOR, ADMIN})  # reissue, cancel, reconcile (the head reads)
 PAYMENT_POSTERS = frozenset({TREASURER})  # record a counter payment

@@ -4,24 +4,35 @@ import logging
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from permits.catalog.selectors import permit_type_get, permit_type_list
 from permits.core.errors import ServiceError
 from permits.core.qr import qr_svg
+from permits.core.roles import PEOPLE_SEARCHERS, has_role
 from permits.core.uploads import scan_response
 from permits.workflow.models import Applicant
-from permits.workflow.selectors import application_get, received_document_get
+from permits.workflow.selectors import (
+    SEARCH_MIN_LENGTH,
+    application_get,
+    application_search,
+    received_document_get,
+)
 from permits.workflow.views import application_context
 
+from .numbers import registration_number_read
 from .services import application_register, application_reset_pin
 
 APPLICANT_FIELDS = ("kind", "name", "nik", "nib", "company_name", "phone", "email", "address", "channel")
 _PIN_SESSION_KEY = "receipt_pins"
 logger = logging.getLogger("permits.intake")
+SEARCH_PAGE_SIZE = 25
+SEARCH_MAX_PAGES = 20  # past 500 files the query is too broad to read: the page asks for a narrower one
 
 
 def desk(request):
@@ -135,3 +146,30 @@ def document(request, number: str, doc_id: int):
     )
     logger.info("document opened: user=%s application=%s document=%s", request.user.username, number, doc.pk)
     return response
+
+
+def search(request):
+    """Find a file: an exact registration number (in any spelling registration_number_read accepts) opens
+    it; the front desk and leaders may also search applicants by name, NIK or phone."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    ctx = {"q": query, "people": has_role(request.user, *PEOPLE_SEARCHERS), "min_length": SEARCH_MIN_LENGTH}
+    if not query:
+        return render(request, "intake/search.html", ctx)
+    number = registration_number_read(query)
+    if number and application_get(number) is not None:
+        return redirect("intake:application", number=number)
+    if not ctx["people"]:
+        ctx["message"] = _(
+            "Tidak ada permohonan dengan nomor pendaftaran itu. Cari dengan nomor lengkap dari tanda terima."
+        )
+        return render(request, "intake/search.html", ctx)
+    if len(query) < SEARCH_MIN_LENGTH:
+        ctx["message"] = _("Ketik paling sedikit %(n)s huruf atau angka.") % {"n": SEARCH_MIN_LENGTH}
+        return render(request, "intake/search.html", ctx)
+    limit = SEARCH_PAGE_SIZE * SEARCH_MAX_PAGES
+    paginator = Paginator(application_search(query)[:limit], SEARCH_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("hal"))  # junk or out-of-range pages answer the nearest page
+    ctx.update(page=page, too_many=paginator.count >= limit, limit=limit)
+    if not paginator.count:
+        ctx["message"] = _("Tidak ada permohonan yang cocok.")
+    return render(request, "intake/search.html", ctx)

@@ -37,6 +37,9 @@ class Applicant(models.Model):
 
     class Meta:
         db_table = "intake_applicant"
+        # the file search (workflow.selectors.application_search) matches the phone exactly; its name prefix
+        # index is PostgreSQL-only and NIK's is Django's own `_like` index (see migration 0005)
+        indexes = [models.Index(fields=["phone"], name="applicant_phone_idx")]
         verbose_name = "pemohon"
         verbose_name_plural = "pemohon"
 

@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
+from permits.core.identity import clean_phone
 from permits.core.models import AuditEvent
 from permits.core.roles import LEADERS, user_roles
-from permits.workflow.models import Application
+from permits.workflow.models import Applicant, Application
 
 from .models import Pause, ReceivedDocument, Task
 from .sla import humanize, sla_state, time_left
@@ -64,6 +66,28 @@ def application_queryset() -> QuerySet[Application]:
 def application_get(registration_number: str) -> Application | None:
     """An application by its registration number, for officers (None when there is none)."""
     return application_queryset().filter(registration_number=registration_number).first()
+
+
+SEARCH_MIN_LENGTH = 3
+
+
+def application_search(query: str) -> QuerySet[Application]:
+    """Applications, newest first, whose applicant's name starts with `query` (any case), whose NIK is or
+    starts with it, or whose phone is it (in any spelling clean_phone reads). Nothing for a query shorter
+    than SEARCH_MIN_LENGTH. Every branch is a prefix or equality match on an indexed column (workflow
+    migration 0005): a name search with "contains" would read the whole applicant table."""
+    text = " ".join((query or "").split())
+    if len(text) < SEARCH_MIN_LENGTH:
+        return Application.objects.none()
+    match = Q(name_lower__startswith=text.lower())
+    if text.isdigit():
+        match |= Q(nik__startswith=text)
+    try:
+        match |= Q(phone=clean_phone(text))
+    except ValueError:
+        pass  # not a phone number: the name and NIK branches still apply
+    applicants = Applicant.objects.alias(name_lower=Lower("name")).filter(match).values("pk")
+    return application_queryset().filter(applicant__in=applicants).order_by("-registered_at", "-pk")
 
 
 def received_document_get(registration_number: str, document_id: int) -> ReceivedDocument | None:

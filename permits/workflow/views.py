@@ -29,7 +29,7 @@ from permits.core.calendar import office_calendar
 from permits.core.errors import Invalid, ServiceError
 from permits.core.money import rupiah
 from permits.core.permissions import may
-from permits.core.roles import LEADERS, ROLES, has_role, user_roles
+from permits.core.roles import LEADERS, PEOPLE_SEARCHERS, ROLES, has_role, user_roles
 from permits.workflow.models import Application
 
 from . import forms, selectors, services
@@ -217,6 +217,7 @@ def queue(request):
             "states": [(Task.State.OPEN, _("Belum diambil")), (Task.State.CLAIMED, _("Sedang dikerjakan"))],
             "role_choices": [(r, label) for r, label in ROLES.items() if supervising or r in roles],
             "here": request.get_full_path(),
+            "people_search": bool(roles & PEOPLE_SEARCHERS),
         },
     )
 
