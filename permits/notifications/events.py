@@ -22,7 +22,7 @@ from permits.workflow.models import Application, Task
 from permits.workflow.steps import latest_payload
 
 from .models import MessageTemplate
-from .rendering import due_text
+from .rendering import due_text, join_items, sentences
 from .services import notify_applicant
 
 
@@ -59,16 +59,21 @@ def _payment_amount(application: Application, after: dict) -> str:
         return str(amount)
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?" else text + "."
+
+
 def notify_transition(application: Application, event: str, *, now=None, note: str = "", after: dict) -> None:
     """Called by the workflow's `_transition` for every status change; most send nothing."""
     event = str(event)
-    if event == "return":
-        items = "; ".join(application.return_items or []) or note
+    if event == "return":  # whole items, shortened to the channel by rendering.shorten_items
+        items = join_items(application.return_items or []) or join_items([note])
         notify_applicant(application=application, template="returned", context={"items": items}, now=now)
-    elif event == "reject":
+    elif event == "reject":  # the listed reason, then the note's sentences, each whole or left out
         reason = application.rejection_reason.text_id if application.rejection_reason_id else ""
-        text = ". ".join(part for part in (reason, application.rejection_note or note) if part)
-        notify_applicant(application=application, template="rejected", context={"reason": text}, now=now)
+        parts = [_sentence(part) for part in (reason, *sentences(application.rejection_note or note)) if part]
+        notify_applicant(application=application, template="rejected", context={"reason": join_items(parts)}, now=now)
     elif event == "paid":
         context = {"amount": _payment_amount(application, after)}
         notify_applicant(application=application, template="payment_received", context=context, now=now)

@@ -31,7 +31,7 @@ from permits.workflow.models import Applicant, Application
 from .channels import channel_for
 from .channels.base import DELIVERED, FAILED, RETRY, SENT, Outgoing, SendResult
 from .models import Channel, DeliveryAttempt, DeliveryReport, Message, MessageTemplate, OfficerProfile, OptOut
-from .rendering import due_text, render, to_gsm7
+from .rendering import WHATSAPP_LIMIT, due_text, render, to_gsm7
 
 logger = logging.getLogger("permits.notifications")
 S = Message.Status
@@ -70,11 +70,13 @@ def _render(template: MessageTemplate | None, code: str, channel: str, context: 
     english = language == "en" and template.text_en
     text = template.text_en if english else template.text_id
     subject = render((template.subject_en if english and template.subject_en else template.subject_id), context)
+    language = "en" if english else "id"
     if channel == Channel.EMAIL:
         body = text if english or not template.email_body_id else template.email_body_id
-        return subject, render(body, context, limit=False)
-    rendered = render(text, context)
-    return subject, to_gsm7(rendered) if channel == Channel.SMS else rendered
+        return subject, render(body, context, limit=False, language=language)
+    if channel == Channel.SMS:
+        return subject, to_gsm7(render(text, context, sms=True, language=language))
+    return subject, render(text, context, budget=WHATSAPP_LIMIT, language=language)
 
 
 # --- queueing -----------------------------------------------------------------------------------
@@ -372,7 +374,11 @@ def _outgoing(message: Message) -> Outgoing:
         tpl = MessageTemplate.objects.filter(code=message.template).first()
         if tpl is not None:
             whatsapp_name = tpl.whatsapp_name
-            params = [render("{" + name + "}", message.context) for name in tpl.whatsapp_param_names]
+            language = "en" if message.language == "en" and tpl.text_en else "id"
+            params = [
+                render("{" + name + "}", message.context, budget=WHATSAPP_LIMIT, language=language)
+                for name in tpl.whatsapp_param_names
+            ]
     return Outgoing(
         id=message.pk,
         recipient=message.recipient,

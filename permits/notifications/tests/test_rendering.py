@@ -6,6 +6,7 @@ from permits.notifications.rendering import (
     SMS_LIMIT,
     render,
     sample_context,
+    shorten_items,
     sms_errors,
     sms_length,
     text_errors,
@@ -73,3 +74,21 @@ def test_sms_text_is_kept_in_gsm7_so_160_characters_fit_one_part():
     assert to_gsm7("日本") == "??"
     assert sms_length("a{b}") == 1 + 2 + 1 + 2  # braces are extension characters: two septets each
     assert sms_errors("x" * 160) == [] and sms_errors("x" * 161)
+
+
+def test_shorten_items_keeps_whole_items_and_says_how_many_more():
+    items = ["Surat kuasa", "Foto lokasi", "Denah lantai", "KTP"]
+    assert shorten_items(items, 100) == "Surat kuasa; Foto lokasi; Denah lantai; KTP"
+    assert shorten_items(items, 40) == "Surat kuasa; Foto lokasi dan 2 lainnya"
+    assert shorten_items(items, 40, language="en") == "Surat kuasa; Foto lokasi and 2 more"
+    assert shorten_items(items, 26) == "Surat kuasa dan 3 lainnya"
+
+
+def test_shorten_items_never_cuts_a_word():
+    long_item = "Gambar denah lantai satu dan dua yang ditandatangani arsitek"
+    short = shorten_items([long_item, "KTP"], 40)
+    assert short.endswith("... dan 1 lainnya")
+    first = short.removesuffix(" dan 1 lainnya").removesuffix("...")
+    assert long_item.startswith(first) and long_item[len(first)] == " " and len(short) <= 40
+    sentences = ["Lokasi tidak sesuai RTRW.", "Bangunan di sempadan sungai."]
+    assert shorten_items(sentences, 30, joiner=" ", count_rest=False) == "Lokasi tidak sesuai RTRW..."
