@@ -254,6 +254,8 @@ KANNEL_PASSWORD = os.environ.get("KANNEL_PASSWORD", "")
 KANNEL_SENDER = os.environ.get("KANNEL_SENDER", "DPMPTSP")
 KANNEL_DLR_MASK = int(os.environ.get("KANNEL_DLR_MASK", "31"))  # 1 phone, 2 not, 4 queued, 8 smsc, 16 rejected
 KANNEL_SMSC = os.environ.get("KANNEL_SMSC", "")  # route through this smsc-id (optional)
+# Kannel's sms-service calls GET /sms/masuk/?from=%p&text=%a&key=<this> (portal.views.sms_inbound); empty: off
+SMS_INBOUND_KEY = os.environ.get("SMS_INBOUND_KEY", "")
 KANNEL_DLR_BASE_URL = os.environ.get("KANNEL_DLR_BASE_URL", PUBLIC_BASE_URL)  # how Kannel reaches our callback
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")  # generic HTTP SMS gateway (SMS_BACKEND=http)
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")

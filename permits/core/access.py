@@ -132,6 +132,7 @@ PAGES: dict[str, Access] = {
     "portal:track_forget": Access(PUBLIC, "forget the remembered PIN (POST)"),
     "portal:services": Access(PUBLIC, "the service catalogue"),
     "portal:service_detail": Access(PUBLIC, "one service: requirements, fees, time"),
+    "portal:sms_inbound": Access(MACHINE, "Kannel: an SMS to the office (CEK <number> <PIN>)", "SMS_INBOUND_KEY"),
     # notifications
     "notifications:kannel_dlr": Access(MACHINE, "SMS delivery reports", "per-message token in the callback URL"),
     "notifications:whatsapp_webhook": Access(MACHINE, "WhatsApp Cloud API webhook", "X-Hub-Signature-256"),

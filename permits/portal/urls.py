@@ -8,6 +8,7 @@ urlpatterns = [
     path("lacak/<str:number>/", views.track, name="track_number"),
     path("lacak/<str:number>/selesai/", views.track_forget, name="track_forget"),
     path("lacak/<str:number>/sk.pdf", views.decree_download, name="decree_download"),
+    path("sms/masuk/", views.sms_inbound, name="sms_inbound"),
     path("layanan/", views.services, name="services"),
     path("layanan/<slug:code>/", views.service_detail, name="service_detail"),
 ]

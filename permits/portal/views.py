@@ -6,15 +6,17 @@ session for a while and redirects (303) to /lacak/<number>/, which shows it from
 reload or the language switch show it again without asking the PIN or resubmitting the form.
 """
 
+import hmac
 import time
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from permits.catalog.selectors import permit_type_get, permit_type_list
 from permits.core.errors import ServiceError
@@ -24,6 +26,7 @@ from permits.intake.numbers import registration_number_read
 
 from .selectors import application_by_grant, application_for_view
 from .services import TrackingThrottled, tracking_open
+from .sms import sms_reply
 from .throttle import client_ip
 from .tracking import desk_label, status_name, tracking_view_cached
 
@@ -116,3 +119,15 @@ def service_detail(request, code: str):
     steps = [{"step": s, "desk": desk_label(s.role)} for s in permit_type.steps.all()]
     ctx = {"pt": permit_type, "steps": steps, "description": permit_type.tr("description")}
     return render(request, "portal/service_detail.html", ctx)
+
+
+@csrf_exempt
+@require_GET
+def sms_inbound(request):
+    """Kannel's sms-service: `GET /sms/masuk/?from=%p&text=%a&key=SMS_INBOUND_KEY`; the text/plain
+    answer is what Kannel sends back to the sender (sms.sms_reply)."""
+    key = settings.SMS_INBOUND_KEY
+    if not key or not hmac.compare_digest(request.GET.get("key", "").encode(), key.encode()):
+        return HttpResponseForbidden("bad key\n")
+    reply = sms_reply(request.GET.get("text", ""), request.GET.get("from", ""))
+    return HttpResponse(reply, content_type="text/plain; charset=utf-8")
