@@ -37,6 +37,9 @@ logger = logging.getLogger("permits.notifications")
 S = Message.Status
 STAFF_ROLES = MESSAGE_STAFF
 # At most one of these per application, whoever asks (a repeated call returns the first message).
+# The template code of a free-form text (a reply inside WhatsApp's 24-hour customer service window): the
+# text is given, not rendered from a MessageTemplate, and WhatsApp sends it as a text, not a template.
+FREE_TEXT = "free_text"
 ONCE_PER_APPLICATION = frozenset({"registration_receipt", "rejected", "decree_ready", "payment_received"})
 
 
@@ -150,21 +153,27 @@ def message_queue(
     language: str = "id",
     idempotency_key: str | None = None,
     fallback_of: Message | None = None,
+    text: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Message:
     """Write one message to the outbox in the caller's transaction; delivery starts after commit.
 
     A repeated `idempotency_key` returns the message already written. A message that cannot be
     sent at all (unknown template, no address) is still written, as failed, so it shows up.
+    `text` queues that text as it is (template FREE_TEXT), e.g. a reply to a message someone sent.
     """
     now = now_or(now)
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    tpl = MessageTemplate.objects.filter(code=template).first()
     context = {k: ("" if v is None else str(v)) for k, v in (context or {}).items()}
-    subject, text = _render(tpl, template, channel, context, language)
+    if text is not None:
+        template, tpl, subject = FREE_TEXT, True, ""
+        text = to_gsm7(text) if channel == Channel.SMS else text
+    else:
+        tpl = MessageTemplate.objects.filter(code=template).first()
+        subject, text = _render(tpl, template, channel, context, language)
     fields = _outbox_fields(
         tpl=tpl,
         template=template,
@@ -388,6 +397,7 @@ def _outgoing(message: Message) -> Outgoing:
         language=message.language,
         whatsapp_name=whatsapp_name,
         whatsapp_params=params,
+        free_form=message.template == FREE_TEXT,
     )
 
 
@@ -478,6 +488,7 @@ def _fallback(message: Message, now: datetime.datetime) -> Message | None:
         language=message.language,
         idempotency_key=f"{message.idempotency_key}:sms",
         fallback_of=message,
+        text=message.text if message.template == FREE_TEXT else None,
         now=now,
     )
 

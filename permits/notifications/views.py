@@ -17,6 +17,7 @@ from permits.core.errors import ServiceError
 from .channels.base import DELIVERED, FAILED, SENT
 from .channels.kannel import dlr_token_valid
 from .channels.whatsapp import signature_valid
+from .inbound import whatsapp_text_answer
 from .models import Channel, Message
 from .selectors import dev_inbox, messages_failed
 from .services import message_report, message_retry
@@ -67,10 +68,22 @@ def _whatsapp_statuses(payload: dict):
             yield from (change.get("value") or {}).get("statuses") or []
 
 
+def _whatsapp_texts(payload: dict):
+    """(message id, sender +62..., text) of each text message in the payload; other kinds are ignored."""
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            for message in (change.get("value") or {}).get("messages") or []:
+                body = (message.get("text") or {}).get("body") if message.get("type") == "text" else None
+                sender = "".join(ch for ch in str(message.get("from") or "") if ch.isdigit())
+                if body and sender and message.get("id"):
+                    yield str(message["id"])[:100], f"+{sender}", str(body)[:1000]
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def whatsapp_webhook(request):
-    """GET: Meta's verification handshake. POST: signed status updates (sent, delivered, read, failed)."""
+    """GET: Meta's verification handshake. POST: signed status updates (sent, delivered, read, failed) and
+    text messages people send us, answered by the registered handler (inbound.py) through the outbox."""
     if request.method == "GET":
         token = settings.WHATSAPP_VERIFY_TOKEN
         if token and request.GET.get("hub.mode") == "subscribe" and request.GET.get("hub.verify_token") == token:
@@ -82,7 +95,10 @@ def whatsapp_webhook(request):
         payload = json.loads(request.body)
     except ValueError:
         return HttpResponseBadRequest("not JSON\n")
-    for status in _whatsapp_statuses(payload if isinstance(payload, dict) else {}):
+    payload = payload if isinstance(payload, dict) else {}
+    for provider_id, sender, text in _whatsapp_texts(payload):
+        whatsapp_text_answer(provider_id=provider_id, sender=sender, text=text)
+    for status in _whatsapp_statuses(payload):
         wamid, word = str(status.get("id") or ""), str(status.get("status") or "")
         message_id = (
             Message.objects.filter(provider_message_id=wamid, channel=Channel.WHATSAPP)

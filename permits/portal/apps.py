@@ -5,3 +5,12 @@ class PortalConfig(AppConfig):
     name = "permits.portal"
     label = "portal"
     verbose_name = "Portal publik"
+
+    def ready(self):
+        # A WhatsApp text to the office is answered like an SMS (sms.sms_reply); notifications, below
+        # the portal, only knows the registered handler.
+        from permits.notifications.inbound import text_handler_register
+
+        from .sms import sms_reply
+
+        text_handler_register(sms_reply)

@@ -32,6 +32,7 @@ class Outgoing:
     language: str = "id"
     whatsapp_name: str = ""  # the approved template's name at Meta
     whatsapp_params: list[str] = field(default_factory=list)  # values for {{1}}, {{2}}, ...
+    free_form: bool = False  # a text of our own (a reply inside the customer service window), not a template
 
 
 @dataclass(frozen=True)

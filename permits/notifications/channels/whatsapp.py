@@ -1,5 +1,6 @@
 """WhatsApp Business Cloud API: approved template messages (outside the 24-hour customer window
-nothing else may be sent). Statuses come back on the webhook (views.whatsapp_webhook).
+nothing else may be sent), and free-form texts (Outgoing.free_form) only as replies inside the window a
+person opened by writing to us. Statuses come back on the webhook (views.whatsapp_webhook).
 
 Errors: HTTP 429/5xx and the API's throttling codes are temporary; an expired token (401) is
 temporary too (an operator renews it); anything else 4xx (number not on WhatsApp, template not
@@ -41,6 +42,26 @@ class WhatsAppCloud(Channel):
     backend = "cloud"
 
     def deliver(self, out: Outgoing) -> SendResult:
+        payload = self._text(out) if out.free_form else self._template(out)
+        url = f"{settings.WHATSAPP_API_BASE_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {settings.WHATSAPP_TOKEN}"}
+        status, body = http_call("POST", url, body=json.dumps(payload).encode(), headers=headers)
+        return self._result(status, json_body(body))
+
+    @staticmethod
+    def _text(out: Outgoing) -> dict:
+        """A free-form text: allowed only inside the 24-hour window the recipient opened by writing to us."""
+        return {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": out.recipient.lstrip("+"),
+            "type": "text",
+            "text": {"body": out.text, "preview_url": False},
+            "biz_opaque_callback_data": out.idempotency_key,
+        }
+
+    @staticmethod
+    def _template(out: Outgoing) -> dict:
         if not out.whatsapp_name:
             raise PermanentError("Templat WhatsApp belum ditetapkan untuk pesan ini.")
         language = settings.WHATSAPP_LANGUAGE if out.language == "id" else out.language  # officers may read English
@@ -49,7 +70,7 @@ class WhatsAppCloud(Channel):
             template["components"] = [
                 {"type": "body", "parameters": [{"type": "text", "text": p} for p in out.whatsapp_params]}
             ]
-        payload = {
+        return {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": out.recipient.lstrip("+"),
@@ -57,10 +78,9 @@ class WhatsAppCloud(Channel):
             "template": template,
             "biz_opaque_callback_data": out.idempotency_key,  # comes back on the webhook
         }
-        url = f"{settings.WHATSAPP_API_BASE_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {settings.WHATSAPP_TOKEN}"}
-        status, body = http_call("POST", url, body=json.dumps(payload).encode(), headers=headers)
-        answer = json_body(body)
+
+    @staticmethod
+    def _result(status: int, answer: dict) -> SendResult:
         if 200 <= status < 300:
             messages = answer.get("messages") or [{}]
             wamid = str(messages[0].get("id") or "")
