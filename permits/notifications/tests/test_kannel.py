@@ -7,6 +7,7 @@ import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,14 @@ group = sendsms-user
 username = smart
 password = rahasia-uji
 
-group = sms-service
+{service}
+"""
+NO_REPLY = """group = sms-service
 keyword = default
 text = "Layanan ini tidak menerima SMS."
 max-messages = 0
 """
+PING = "6280000000000 1234 text ping"
 
 
 def _wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 15) -> None:
@@ -82,11 +86,13 @@ def _wait_for(predicate, timeout: float = 15):
     return predicate()
 
 
-@pytest.fixture
-def kannel(tmp_path):
+@contextmanager
+def kannel_running(tmp_path: Path, *, service: str = NO_REPLY, incoming: str = PING):
+    """bearerbox, the fake SMSC and smsbox in `tmp_path`, with this `sms-service` group; the fake SMSC
+    sends `incoming` ("sender receiver text words...") once at start (it needs one message)."""
     ports = {name: free_port() for name in ("admin", "smsbox", "smsc", "sendsms")}
     conf = tmp_path / "kannel.conf"
-    conf.write_text(CONFIG.format(dir=tmp_path, **ports))
+    conf.write_text(CONFIG.format(dir=tmp_path, service=service, **ports))
     started: list[subprocess.Popen] = []
 
     def start(args, log):
@@ -100,9 +106,9 @@ def kannel(tmp_path):
             bearerbox = start(["bearerbox", str(conf)], bb_out)
             _wait_port(ports["admin"], bearerbox, "bearerbox")
             _wait_port(ports["smsc"], bearerbox, "bearerbox fake SMSC")
-            # the operator's SMSC; it sends one MO at start (fakesmsc needs one), which gets no reply
+            # the operator's SMSC; it sends one MO at start (fakesmsc needs one)
             start([FAKESMSC, "-H", "127.0.0.1", "-r", str(ports["smsc"]), "-i", "100000", "-m", "-1",
-                   "6280000000000 1234 text ping"], fake_out)  # fmt: skip
+                   incoming], fake_out)  # fmt: skip
             smsbox = start(["smsbox", str(conf)], bb_out)
             _wait_port(ports["sendsms"], smsbox, "smsbox")
         yield {"sendsms_url": f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms", "smsc_log": fake_log}
@@ -115,6 +121,12 @@ def kannel(tmp_path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture
+def kannel(tmp_path):
+    with kannel_running(tmp_path) as running:
+        yield running
 
 
 def _complete(officers, app, role, payload=None):
