@@ -46,7 +46,7 @@ def bar_chart(
     stays about 12 px."""
     if not bars:
         return mark_safe("")
-    width, value_w, bar_h, line_h, gap, top, per_line = 300, 64, 12, 14, 10, 4, 44
+    width, value_w, bar_h, line_h, gap, top, per_line = 300, 92, 12, 14, 10, 4, 44  # value: "12 hari 7 jam"
     plot_w = width - value_w
     top_value = max([max_value or 0, marker or 0] + [b.value for b in bars]) or 1
     rows, y = [], top
