@@ -5,6 +5,7 @@ table next to it, so nothing is only in the picture. The SVG scales to its conta
 and keeps its text readable on a 360 px phone.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -25,40 +26,56 @@ def _short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def label_lines(label: str, per_line: int, max_lines: int = 2) -> list[str]:
+    """`label` wrapped at word breaks into at most `max_lines` lines of `per_line` characters; what
+    does not fit ends the last line with an ellipsis (the whole label stays in the bar's <title>)."""
+    lines = textwrap.wrap(label, per_line) or [""]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [_short(" ".join(lines[max_lines - 1 :]), per_line)]
+    return lines
+
+
 def bar_chart(
     bars: list[Bar], *, title: str, max_value: float | None = None, marker: float | None = None
 ) -> SafeString:
-    """Horizontal bars, one per row, labelled on the left and valued on the right.
-    `marker` draws a dashed line at that value (e.g. the bound, or a 100% target)."""
+    """Horizontal bars, one per row: the label above its bar on the chart's whole width (two lines at
+    most, so a phone reads "SLF · Penilaian kelaikan fungsi" whole), the value at the bar's end.
+    `marker` draws a dashed line at that value (e.g. the bound, or a 100% target).
+
+    The drawing is 300 units wide with 12-unit text: shown 300-330 px wide on a phone, the text
+    stays about 12 px."""
     if not bars:
         return mark_safe("")
-    width, label_w, value_w, bar_h, gap, top = 360, 150, 72, 16, 8, 6
-    plot_w = width - label_w - value_w
+    width, value_w, bar_h, line_h, gap, top, per_line = 300, 92, 12, 14, 10, 4, 44  # value: "12 hari 7 jam"
+    plot_w = width - value_w
     top_value = max([max_value or 0, marker or 0] + [b.value for b in bars]) or 1
-    height = top + len(bars) * (bar_h + gap)
+    rows, y = [], top
+    for bar in bars:
+        lines = label_lines(bar.label, per_line)
+        rows.append((bar, lines, y))
+        y += len(lines) * line_h + 2 + bar_h + gap
+    height = y - gap + top
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
-    for i, bar in enumerate(bars):
-        y = top + i * (bar_h + gap)
+    for bar, lines, y in rows:
+        spans = "".join(
+            f'<tspan x="0" y="{y + (n + 1) * line_h - 3}">{escape(line)}</tspan>' for n, line in enumerate(lines)
+        )
+        parts.append(f'<text font-size="12" fill="#1a1a1a"><title>{escape(bar.label)}</title>{spans}</text>')
+        by = y + len(lines) * line_h + 2
         w = max(0.0, plot_w * bar.value / top_value)
+        parts.append(f'<rect x="0" y="{by}" width="{plot_w}" height="{bar_h}" fill="#eaecf0" rx="3"/>')
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end" font-size="10" fill="#1a1a1a">'
-            f"<title>{escape(bar.label)}</title>{escape(_short(bar.label, 22))}</text>"
-        )
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#eaecf0" rx="3"/>')
-        parts.append(
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-            f'fill="{COLORS.get(bar.tone, COLORS[""])}" rx="3"/>'
+            f'<rect x="0" y="{by}" width="{w:.1f}" height="{bar_h}" fill="{COLORS.get(bar.tone, COLORS[""])}" rx="3"/>'
         )
         parts.append(
-            f'<text x="{label_w + plot_w + 4}" y="{y + bar_h - 4}" font-size="10" fill="#1a1a1a">'
-            f"{escape(bar.text)}</text>"
+            f'<text x="{plot_w + 4}" y="{by + bar_h - 1}" font-size="12" fill="#1a1a1a">{escape(bar.text)}</text>'
         )
     if marker is not None:
-        x = label_w + plot_w * marker / top_value
+        x = plot_w * marker / top_value
         parts.append(
             f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#1a1a1a" '
             'stroke-dasharray="3 3" stroke-width="1"/>'

@@ -66,3 +66,16 @@ def test_alert_texts_filled_by_the_sweep_keep_each_bounded_value_whole(reachable
     assert {m.template for m in messages} >= {"stall_overdue", "stall_escalation_supervisor", "stall_escalation_head"}
     for message in messages:
         assert_whole_and_one_sms(message, rows[message.template])
+
+
+def test_bar_chart_wraps_a_long_label_to_two_lines_instead_of_cutting_it():
+    label = "SLF · Penilaian kelaikan fungsi bangunan gedung oleh tim teknis"
+    svg = charts.bar_chart([charts.Bar(label, 3, "3 jam")], title="Median")
+    assert svg.count("<tspan") == 2 and "…" not in svg
+    assert "Penilaian kelaikan" in svg and "tim teknis</tspan>" in svg
+    assert f"<title>{label}</title>" in svg  # the whole label, for a pointer or a screen reader
+
+
+def test_label_lines_keeps_whole_words_and_ends_what_does_not_fit_with_an_ellipsis():
+    assert charts.label_lines("PBG · Verifikasi", 44) == ["PBG · Verifikasi"]
+    assert charts.label_lines("aaa bbb ccc ddd eee", 7) == ["aaa bbb", "ccc dd…"]
