@@ -212,3 +212,10 @@ def test_attack_parallel_booking_posts_create_at_most_the_limit(counter_store_ki
     answers = in_parallel(20, lambda i: Client(REMOTE_ADDR="203.0.113.40").post("/daftar-online/TEST/", form()))
     assert sorted(a.status_code for a in answers) == [302] * 3 + [429] * 17
     assert Booking.objects.count() == 3
+
+
+def test_online_booking_names_the_wrong_part_of_a_nik(client, permit_type):
+    res = client.post("/daftar-online/TEST/", {**form(), "applicant.nik": "6671046504870002"})
+    assert res.status_code == 422
+    assert "kode provinsi 66 tidak ada" in res.content.decode()
+    assert Booking.objects.count() == 0

@@ -109,3 +109,10 @@ def test_handover_to_the_holder_with_their_nik_is_recorded(client, officers, iss
     assert res.status_code == 302
     handover = Handover.objects.get(decree__application=issued)
     assert (handover.relation, handover.id_number) == ("holder", VALID_APPLICANT["nik"])
+
+
+def test_handover_with_an_impossible_nik_names_the_wrong_part(client, officers, issued):
+    res = hand_over(client, officers, issued, {**REPRESENTATIVE, "id_number": "3271043104870002"})
+    assert res.status_code == 422
+    assert "tanggal lahir 31-04-87 tidak ada" in res.content.decode()
+    assert not_handed_over(issued)

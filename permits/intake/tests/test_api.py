@@ -106,3 +106,18 @@ def test_openapi_document_is_served(client):
     assert res.status_code == 200
     paths = res.json()["paths"]
     assert {"/api/v1/auth/token", "/api/v1/permit-types", "/api/v1/applications"} <= set(paths)
+
+
+@pytest.mark.parametrize(
+    "nik, message",
+    [
+        ("2071046504870002", "kode provinsi 20 tidak ada"),
+        ("3271043102870002", "tanggal lahir 31-02-87 tidak ada"),
+        ("3271046504870000", "nomor urut 0000"),
+    ],
+)
+def test_register_names_the_wrong_part_of_a_nik(desk_client, nik, message):
+    payload = valid_payload(applicant={**valid_payload()["applicant"], "nik": nik})
+    res = desk_client.post("/api/v1/applications", payload, content_type="application/json")
+    assert res.status_code == 422
+    assert message in res.json()["fields"]["applicant.nik"]

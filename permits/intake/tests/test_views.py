@@ -69,3 +69,10 @@ def test_tracking_page_shows_status_only_with_right_pin(client, frontdesk, permi
     ok = client.post("/lacak/", {"number": app.registration_number, "pin": pin}, follow=True)  # to the 303 target
     assert ok.status_code == 200 and "Terdaftar" in ok.content.decode()
     assert VALID_APPLICANT["name"] not in ok.content.decode()  # only initials are public
+
+
+def test_front_desk_form_names_the_wrong_part_of_a_nik(client, frontdesk, permit_type):
+    client.force_login(frontdesk)
+    res = client.post("/loket/daftar/TEST/", form(**{"applicant.nik": "3271042513870002"}))
+    assert res.status_code == 422
+    assert "bulan lahir 13 tidak ada" in res.content.decode()
