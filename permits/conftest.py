@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Step
+from permits.core.models import OfficialProfile
 from permits.core.tests.throttling import counter_store_kind  # noqa: F401 (fixture: each throttle store)
 
 _counter = itertools.count(1)
@@ -21,12 +22,26 @@ VALID_APPLICANT = {
 }
 
 
+HEAD_OFFICIAL = {
+    "full_name": "Dr. Ir. H. Ahmad Santoso, M.Si.",
+    "position": "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "nip": "197203151998031004",
+}
+
+
 def make_user(role: str | None = None, username: str | None = None, password: str = "pw-for-tests-123"):
     user = get_user_model().objects.create_user(
         username=username or f"{role or 'user'}{next(_counter)}", password=password
     )
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if role == "head":  # the head signs decrees, which print the official's name, position and NIP
+        OfficialProfile.objects.create(
+            user=user,
+            full_name=HEAD_OFFICIAL["full_name"],
+            position=HEAD_OFFICIAL["position"],
+            nip=HEAD_OFFICIAL["nip"],
+        )
     return user
 
 

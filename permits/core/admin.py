@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, CalendarClosure
+from .models import AuditEvent, CalendarClosure, OfficialProfile
 
 
 class ReadOnlyAdminMixin:
@@ -23,6 +23,15 @@ class CalendarClosureAdmin(admin.ModelAdmin):
     list_display = ("date", "kind", "reason", "legal_basis")
     list_filter = ("kind",)
     date_hierarchy = "date"
+
+
+@admin.register(OfficialProfile)
+class OfficialProfileAdmin(admin.ModelAdmin):
+    """The signing official's name, position and NIP as printed on decrees (configuration, not a record)."""
+
+    list_display = ("full_name", "position", "nip", "user")
+    search_fields = ("full_name", "nip", "user__username")
+    raw_id_fields = ("user",)
 
 
 @admin.register(AuditEvent)

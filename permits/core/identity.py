@@ -1,5 +1,8 @@
 """Pure checks of Indonesian identity data: NIK, NIB, phone numbers. No database.
 
+A NIP (Nomor Induk Pegawai of a civil servant, PP 11/2017 and BKN rules) is 18 digits: YYYYMMDD yyyymm S NNN:
+date of birth, month of appointment (TMT CPNS), sex (1 man, 2 woman) and a serial starting at 001.
+
 A NIK (Nomor Induk Kependudukan, UU 24/2013 and Permendagri on Dukcapil) is 16 digits: PP KK CC DDMMYY SSSS:
 province, regency/city and district codes (Kemendagri), date of birth (women's day + 40) and a serial that starts
 at 0001. The region codes are checked against data/wilayah.txt (source and date in its header). A NIK keeps the
@@ -16,6 +19,7 @@ import phonenumbers
 from django.utils.translation import gettext as _
 
 NIK_RE = re.compile(r"^\d{16}$")
+NIP_RE = re.compile(r"^\d{18}$")
 NIB_RE = re.compile(r"^\d{13}$")
 SEPARATORS_RE = re.compile(r"[\s.\-]")
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "wilayah.txt"
@@ -109,6 +113,36 @@ def clean_nik(raw: str) -> str:
         raise ValueError(error)
     if value[12:] == "0000":
         raise ValueError(_("NIK tidak valid: nomor urut 0000 tidak ada (mulai 0001)."))
+    return value
+
+
+def clean_nip(raw: str) -> str:
+    """The NIP's 18 digits, or ValueError whose message names the part that is wrong.
+
+    Spaces, dots and dashes are removed (NIPs are often printed as 19700101 199503 1 001).
+    """
+    value = SEPARATORS_RE.sub("", raw or "")
+    if not NIP_RE.match(value):
+        raise ValueError(_("NIP harus 18 digit angka."))
+    try:
+        birth = datetime.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        raise ValueError(
+            _("NIP tidak valid: tanggal lahir %(date)s tidak ada di kalender.") % {"date": value[:8]}
+        ) from None
+    appointed_year, appointed_month = int(value[8:12]), int(value[12:14])
+    if not 1 <= appointed_month <= 12:
+        raise ValueError(_("NIP tidak valid: bulan pengangkatan %(month)s tidak ada.") % {"month": value[12:14]})
+    if appointed_year < birth.year + 15:
+        raise ValueError(
+            _("NIP tidak valid: tahun pengangkatan %(year)s sebelum usia 15 tahun.") % {"year": value[8:12]}
+        )
+    if value[14] not in "12":
+        raise ValueError(
+            _("NIP tidak valid: kode jenis kelamin %(code)s (1 laki-laki, 2 perempuan).") % {"code": value[14]}
+        )
+    if value[15:] == "000":
+        raise ValueError(_("NIP tidak valid: nomor urut 000 tidak ada (mulai 001)."))
     return value
 
 

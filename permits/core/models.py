@@ -1,8 +1,11 @@
-"""Shared records: the audit trail, gap-free counters, calendar closures and API tokens."""
+"""Shared records: the audit trail, gap-free counters, calendar closures, API tokens and officials' profiles."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .identity import clean_nip
 
 
 class AppendOnlyError(Exception):
@@ -130,3 +133,37 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class OfficialProfile(models.Model):
+    """How a signing official is printed on what they sign (decrees; later SKRD/SKPD): the full name with
+    titles, the position (jabatan) and the NIP. Configuration, edited in the admin; a decree copies it when
+    signed, so a later change never alters an issued decree."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official_profile")
+    full_name = models.CharField(
+        "nama lengkap", max_length=200, help_text="Seperti dicetak, dengan gelar, mis. Dr. Ir. H. Ahmad Santoso, M.Si."
+    )
+    position = models.CharField("jabatan", max_length=300, help_text="Mis. Kepala Dinas Penanaman Modal dan PTSP")
+    nip = models.CharField(
+        "NIP",
+        max_length=24,  # typed with the spaces it is printed with; clean() stores the 18 digits
+        help_text="18 digit: tanggal lahir, TMT pengangkatan, jenis kelamin, urut",
+    )
+
+    class Meta:
+        verbose_name = "profil pejabat penanda tangan"
+        verbose_name_plural = "profil pejabat penanda tangan"
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.position})"
+
+    def clean(self):
+        try:
+            self.nip = clean_nip(self.nip)
+        except ValueError as exc:
+            raise ValidationError({"nip": str(exc)}) from None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.full_name.strip() and self.position.strip() and self.nip.strip())

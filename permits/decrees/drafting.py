@@ -88,6 +88,8 @@ class DecreeDraft:
     issued_on: datetime.date
     signer_name: str
     verify_url: str
+    signer_position: str = ""  # the official's jabatan; blank: the authority
+    signer_nip: str = ""
     office_name: str = ""
     office_address: str = ""
     logo_path: str = ""
@@ -104,6 +106,13 @@ def date_id(day: datetime.date) -> str:
     decree is an Indonesian legal document."""
     with translation.override("id"):
         return date_format(day, "j F Y")
+
+
+def nip_printed(nip: str) -> str:
+    """'19700101 199503 1 001': the NIP in its four groups, as printed under a signature."""
+    if len(nip) != 18:
+        return nip
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
 
 def years_words(n: int) -> str:
@@ -194,6 +203,8 @@ def decree_draft(
     issued_at: datetime.datetime,
     verify_url: str,
     signer_name: str,
+    signer_position: str = "",
+    signer_nip: str = "",
     draft: bool = False,
 ) -> DecreeDraft:
     """The decree of `application` as it will be printed (reads its type's template and data fields)."""
@@ -230,6 +241,8 @@ def decree_draft(
         place=settings.DECREE_PLACE,
         issued_on=issued_on,
         signer_name=signer_name,
+        signer_position=signer_position,
+        signer_nip=signer_nip,
         verify_url=verify_url,
         office_name=settings.OFFICE_NAME,
         office_address=settings.OFFICE_ADDRESS,
@@ -372,12 +385,14 @@ def _signature(draft: DecreeDraft, last: list) -> KeepTogether:
         _p(f"Ditetapkan di {draft.place}", _SIGN),
         _p(f"pada tanggal {date_id(draft.issued_on)}", _SIGN),
         Spacer(1, 4),
-        Paragraph(f"<b>{escape(draft.authority.upper())},</b>", _SIGN),
+        Paragraph(f"<b>{escape((draft.signer_position or draft.authority).upper())},</b>", _SIGN),
         Spacer(1, 6),
         Paragraph("<i>Ditandatangani secara elektronik</i>", _SIGN),
         Spacer(1, 6),
         Paragraph(f"<b><u>{escape(draft.signer_name)}</u></b>", _SIGN),
     ]
+    if draft.signer_nip:
+        right.append(_p(f"NIP. {nip_printed(draft.signer_nip)}", _SIGN))
     caption = "Pindai untuk memeriksa keaslian" if not draft.draft else "QR verifikasi dibuat saat ditandatangani"
     left = [qr_drawing(draft.verify_url, 3.2 * cm), _p(caption, _NOTE)]
     table = Table([[left, right]], colWidths=[4.2 * cm, CONTENT_WIDTH - 4.2 * cm])

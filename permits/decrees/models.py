@@ -64,7 +64,9 @@ class Decree(models.Model):
     valid_until = models.DateField("berlaku sampai", null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
-    signer_name = models.CharField(max_length=200)  # as printed on the decree
+    signer_name = models.CharField(max_length=200)  # as printed on the decree (the official's profile then)
+    signer_position = models.CharField(max_length=300, blank=True)  # blank on decrees signed before profiles
+    signer_nip = models.CharField("NIP penanda tangan", max_length=18, blank=True)
     certificate_fingerprint = models.CharField(max_length=64)  # SHA-256 of the signing certificate
     certificate_subject = models.CharField(max_length=300, blank=True)
     revoked = models.BooleanField(default=False)

@@ -58,6 +58,8 @@ class PublicDecree:
     revoked_reason: str
     sha256: str
     signer_name: str
+    signer_position: str
+    signer_nip: str
     certificate_subject: str
 
 
@@ -74,6 +76,8 @@ def public_decree(decree: Decree, *, on: datetime.date | None = None) -> PublicD
         revoked_reason=decree.revoked_reason,
         sha256=decree.sha256,
         signer_name=decree.signer_name,
+        signer_position=decree.signer_position,
+        signer_nip=decree.signer_nip,
         certificate_subject=decree.certificate_subject,
     )
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _l
 from permits.core.audit import audit_record
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from permits.core.models import OfficialProfile
 from permits.core.roles import HEAD, has_role
 from permits.core.sequences import sequence_next
 from permits.workflow.models import Application
@@ -57,6 +58,25 @@ def signer_display_name(user) -> str:
     return (user.get_full_name() or user.get_username()).strip()
 
 
+def official_profile(user) -> OfficialProfile | None:
+    """The official's profile (name, position, NIP as printed), if the user has one."""
+    return OfficialProfile.objects.filter(user=user).first()
+
+
+def signing_official(user) -> OfficialProfile:
+    """The signer's profile as printed on the decree; refused when it lacks the name, position or NIP."""
+    profile = official_profile(user)
+    if profile is None or not profile.complete:
+        raise Conflict(
+            "signer_profile_incomplete",
+            _l(
+                "Profil pejabat penanda tangan (nama lengkap, jabatan, NIP) belum lengkap; "
+                "lengkapi di admin sebelum menandatangani SK."
+            ),
+        )
+    return profile
+
+
 # --- issuing ------------------------------------------------------------------------------------
 
 
@@ -78,21 +98,27 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
         )
     if Decree.objects.filter(application=application).exists():
         raise Conflict("decree_exists", _l("SK permohonan ini sudah diterbitkan."))
+    official = signing_official(actor)  # before a number is taken
     permit_type = application.permit_type
     year = timezone.localtime(now).year
     seq = sequence_next(f"decree:{year}")
     number = decree_number(seq=seq, permit_code=permit_type.code, year=year)
     token = secrets.token_urlsafe(24)
-    signer_name = signer_display_name(actor)
     draft = drafting.decree_draft(
-        application=application, number=number, issued_at=now, verify_url=verify_url(token), signer_name=signer_name
+        application=application,
+        number=number,
+        issued_at=now,
+        verify_url=verify_url(token),
+        signer_name=official.full_name,
+        signer_position=official.position,
+        signer_nip=official.nip,
     )
     identity = signing.signing_identity()
     signed = signing.sign_pdf(
         drafting.render_pdf(draft),
         reason=f"Keputusan nomor {number}",
         location=settings.DECREE_PLACE,
-        signer_name=signer_name,
+        signer_name=official.full_name,
     )
     digest = hashlib.sha256(signed).hexdigest()
     name = default_storage.save(f"{FILES_DIR}/{year}/{seq:06d}-{secrets.token_hex(8)}.pdf", ContentFile(signed))
@@ -113,7 +139,9 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
                 valid_until=draft.extra["valid_until"],
                 signed_by=actor,
                 signed_at=now,
-                signer_name=signer_name,
+                signer_name=official.full_name,
+                signer_position=official.position,
+                signer_nip=official.nip,
                 certificate_fingerprint=identity.fingerprint,
                 certificate_subject=identity.subject[:300],
             )

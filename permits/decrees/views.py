@@ -176,12 +176,15 @@ def draft_preview(request, task_id: int):
     task = Task.objects.select_related("application__permit_type", "application__applicant").filter(pk=task_id).first()
     if task is None or task.kind != "signing":
         raise Http404
+    official = services.official_profile(request.user)  # the preview shows a missing one as is
     draft = drafting.decree_draft(
         application=task.application,
         number="(diberikan saat ditandatangani)",
         issued_at=timezone.now(),
         verify_url=request.build_absolute_uri("/"),
-        signer_name=services.signer_display_name(request.user),
+        signer_name=official.full_name if official else services.signer_display_name(request.user),
+        signer_position=official.position if official else "",
+        signer_nip=official.nip if official else "",
         draft=True,
     )
     return pdf_response(drafting.render_pdf(draft), f"DRAF-{task.application.registration_number}.pdf", inline=True)

@@ -12,6 +12,7 @@ CONFIGURATION = {
     "catalog.permittype",
     "catalog.rejectionreason",
     "core.calendarclosure",
+    "core.officialprofile",
     "decrees.decreetemplate",
     "levies.tariffrule",
     "notifications.messagetemplate",

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 from io import BytesIO
 
 import pytest
@@ -12,8 +13,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from permits.conftest import HEAD_OFFICIAL
 from permits.core.errors import Conflict, Forbidden, ServiceError
-from permits.core.models import AuditEvent, Sequence
+from permits.core.models import AuditEvent, OfficialProfile, Sequence
 from permits.decrees import services, signing
 from permits.decrees.models import Decree, Handover, SurveyInvitation
 from permits.workflow import services as wf
@@ -240,3 +242,52 @@ def _tiny_pdf() -> bytes:
     page.drawString(72, 720, "uji")
     page.save()
     return buffer.getvalue()
+
+
+# --- the signing official -----------------------------------------------------------------------
+
+
+def page_text(data: bytes) -> str:
+    """The text operators of every page (ReportLab writes each line as one string; streams decoded by pyHanko)."""
+    reader = PdfFileReader(BytesIO(data))
+    chunks = []
+    for page_ref in reader.root["/Pages"]["/Kids"]:
+        contents = page_ref.get_object()["/Contents"]
+        for stream in contents if isinstance(contents, list) else [contents]:
+            chunks.append(stream.get_object().data.decode("latin-1"))
+    return " ".join(re.findall(r"\((.*?)\) Tj", "\n".join(chunks)))  # wrapped lines joined by a space
+
+
+def test_the_decree_prints_the_officials_name_position_and_nip(issued):
+    decree = Decree.objects.get(application=issued)
+    text = page_text(stored(decree))
+    assert HEAD_OFFICIAL["full_name"] in text
+    assert HEAD_OFFICIAL["position"].upper() in text
+    assert "NIP. 19720315 199803 1 004" in text
+    assert "Kepala dinas" not in text
+    assert (decree.signer_name, decree.signer_position, decree.signer_nip) == (
+        HEAD_OFFICIAL["full_name"],
+        HEAD_OFFICIAL["position"],
+        HEAD_OFFICIAL["nip"],
+    )
+
+
+def test_the_signatures_name_is_the_official(issued):
+    data = stored(Decree.objects.get(application=issued))
+    assert PdfFileReader(BytesIO(data)).embedded_signatures[0].sig_object["/Name"] == HEAD_OFFICIAL["full_name"]
+
+
+@pytest.mark.parametrize("missing", ["all", "nip"])
+def test_signing_without_a_complete_profile_is_refused_and_takes_no_number(officers, approved, missing):
+    app = approved()
+    if missing == "all":
+        OfficialProfile.objects.filter(user=officers["head"]).delete()
+    else:
+        OfficialProfile.objects.filter(user=officers["head"]).update(nip="")
+    with pytest.raises(Conflict) as refused:
+        complete(officers, app, "head")
+    assert refused.value.code == "signer_profile_incomplete"
+    assert "NIP" in refused.value.message
+    app.refresh_from_db()
+    assert app.status == "approved" and not Decree.objects.exists()
+    assert not Sequence.objects.filter(key="decree:2026", value__gt=0).exists()

@@ -338,3 +338,11 @@ def test_attack_parallel_download_pin_guesses_compare_at_most_five(counter_store
     assert sorted(a.status_code for a in answers) == [404] * 5 + [429] * 55
     assert Client().post(url, {"pin": PIN}).status_code == 429
     assert Decree.objects.get(application=issued).downloads == 0
+
+
+def test_the_verify_page_names_the_signing_official(client, issued):
+    decree = Decree.objects.get(application=issued)
+    text = client.get(reverse("decrees:verify", args=[decree.token])).content.decode()
+    assert "Dr. Ir. H. Ahmad Santoso, M.Si." in text
+    assert "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in text
+    assert "197203151998031004" in text

@@ -15,13 +15,19 @@ from django.contrib.auth.models import Group
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
-from permits.core.models import Sequence
-from permits.core.roles import ADMIN, ROLES
+from permits.core.models import OfficialProfile, Sequence
+from permits.core.roles import ADMIN, HEAD, ROLES
 from permits.demo.catalogue import catalog_load_demo
 from permits.demo.tariffs import levies_load_demo
 from permits.demo.walk import demo_walk
 
 MARKER = "demo-data-loaded"
+# The head signs the demo decrees: a sample official (the NIP is made up but well formed).
+DEMO_HEAD_OFFICIAL = {
+    "full_name": "Dr. Ir. H. Ahmad Santoso, M.Si.",
+    "position": "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "nip": "197203151998031004",
+}
 
 
 def demo_file() -> Path:
@@ -43,6 +49,7 @@ def demo_users_create(password: str) -> dict:
             user.save()
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         users[role] = user
+    OfficialProfile.objects.get_or_create(user=users[HEAD], defaults=DEMO_HEAD_OFFICIAL)
     return users
 
 
