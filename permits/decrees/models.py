@@ -65,8 +65,9 @@ class Decree(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
     signer_name = models.CharField(max_length=200)  # as printed on the decree (the official's profile then)
-    signer_position = models.CharField(max_length=300, blank=True)  # blank on decrees signed before profiles
-    signer_nip = models.CharField("NIP penanda tangan", max_length=18, blank=True)
+    # Blank on decrees signed before profiles; db_default keeps raw bulk inserts (testing/loadgen.py) valid.
+    signer_position = models.CharField(max_length=300, blank=True, db_default="")
+    signer_nip = models.CharField("NIP penanda tangan", max_length=18, blank=True, db_default="")
     certificate_fingerprint = models.CharField(max_length=64)  # SHA-256 of the signing certificate
     certificate_subject = models.CharField(max_length=300, blank=True)
     revoked = models.BooleanField(default=False)
