@@ -85,7 +85,7 @@ def booking_create(
     )
     if permit_type is None:
         raise NotFound(_l("Jenis izin"))
-    applicant_data, errors = applicant_clean(applicant or {})
+    applicant_data, errors = applicant_clean(applicant or {}, foreign_allowed=False)
     data_clean, data_errors = validate_object_data(list(permit_type.data_fields.all()), data or {})
     errors.update({f"data.{k}": v for k, v in data_errors.items()})
     requirements = {r.code: r for r in permit_type.requirements.all()}

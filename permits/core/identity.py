@@ -1,4 +1,4 @@
-"""Pure checks of Indonesian identity data: NIK, NIB, phone numbers. No database.
+"""Pure checks of identity data: NIK, NIB, a foreigner's passport/KITAS number, phone numbers. No database.
 
 A NIP (Nomor Induk Pegawai of a civil servant, PP 11/2017 and BKN rules) is 18 digits: YYYYMMDD yyyymm S NNN:
 date of birth, month of appointment (TMT CPNS), sex (1 man, 2 woman) and a serial starting at 001.
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 NIK_RE = re.compile(r"^\d{16}$")
 NIP_RE = re.compile(r"^\d{18}$")
 NIB_RE = re.compile(r"^\d{13}$")
+FOREIGN_ID_RE = re.compile(r"^[A-Z0-9]{6,20}$")
 SEPARATORS_RE = re.compile(r"[\s.\-]")
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "wilayah.txt"
 
@@ -155,6 +156,20 @@ def clean_nib(raw: str) -> str:
     value = SEPARATORS_RE.sub("", raw or "")
     if not NIB_RE.match(value):
         raise ValueError(_("NIB harus 13 digit angka."))
+    return value
+
+
+def clean_foreign_id(raw: str) -> str:
+    """A passport or KITAS number of a foreign applicant: 6-20 letters and digits, upper-cased.
+
+    Passport formats differ by country and KITAS numbers by issuing year, and no registry can be asked from the
+    desk, so only the shape is checked; spaces, dots and dashes typed between groups are removed.
+    """
+    value = SEPARATORS_RE.sub("", raw or "").upper()
+    if not value:
+        raise ValueError(_("Nomor paspor/KITAS wajib diisi."))
+    if not FOREIGN_ID_RE.match(value):
+        raise ValueError(_("Nomor paspor/KITAS harus 6-20 huruf dan angka."))
     return value
 
 

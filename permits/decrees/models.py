@@ -113,6 +113,8 @@ class Handover(models.Model):
     decree = models.OneToOneField(Decree, on_delete=models.PROTECT, related_name="handover")
     collected_by = models.CharField("nama pengambil", max_length=200)
     relation = models.CharField(max_length=20, choices=Relation.choices)
+    # "nik", "passport" or "kitas" (a foreigner has no NIK: workflow.Applicant.foreign_id_type)
+    id_type = models.CharField("jenis identitas", max_length=10, default="nik")
     id_number = models.CharField("nomor identitas", max_length=40)
     authorisation_letter = models.BooleanField("surat kuasa diperlihatkan", default=False)
     at = models.DateTimeField()

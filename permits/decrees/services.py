@@ -248,11 +248,13 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
     if Handover.objects.filter(decree=decree).exists():
         raise Conflict("handed_over", _l("Penyerahan SK ini sudah dicatat."))
     relation = payload.get("relation") or Handover.Relation.HOLDER
-    handover_identity_check(application=application, relation=relation, id_number=payload["id_number"])
+    id_type = payload.get("id_type") or "nik"
+    handover_identity_check(application=application, relation=relation, id_type=id_type, id_number=payload["id_number"])
     handover = Handover.objects.create(
         decree=decree,
         collected_by=payload["collected_by"],
         relation=relation,
+        id_type=id_type,
         id_number=payload["id_number"],
         authorisation_letter=bool(payload.get("authorisation_letter")),
         at=now,
@@ -267,6 +269,7 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
         after={
             "collected_by": handover.collected_by,
             "relation": relation,
+            "id_type": id_type,
             "id_number": handover.id_number,
             "authorisation_letter": handover.authorisation_letter,
             "number": decree.number,
@@ -276,12 +279,21 @@ def decree_handover_record(*, application: Application, actor, payload: dict, no
     return handover
 
 
-def handover_identity_check(*, application: Application, relation: str, id_number: str) -> None:
-    """Whose NIK the collector shows: the holder shows the holder's own NIK (the applicant registered
-    with it); a representative (with the authorisation letter, `workflow.payloads.handover`) shows
-    their own, never the holder's. Anything else is refused and the decree stays at the desk."""
-    holder_nik = application.applicant.nik
-    if relation == Handover.Relation.HOLDER and id_number != holder_nik:
+def handover_identity_check(*, application: Application, relation: str, id_type: str, id_number: str) -> None:
+    """Whose identity the collector shows: the holder shows the identity the applicant registered with (an
+    Indonesian's NIK, a foreigner's passport or KITAS: same type, same number); a representative (with the
+    authorisation letter, `workflow.payloads.handover`) shows their own, never the holder's. Anything else is
+    refused and the decree stays at the desk."""
+    holder = application.applicant
+    holders_own = (id_type, id_number) == (holder.id_type, holder.id_number)
+    if relation == Handover.Relation.HOLDER and not holders_own:
+        if holder.foreign_id_type:
+            raise ServiceError(
+                "identity_mismatch",
+                _l("Identitas pengambil bukan paspor/KITAS pemegang izin: SK tidak diserahkan."),
+                fields={"id_number": "Bukan paspor/KITAS pemegang izin yang terdaftar."},
+                status=422,
+            )
         raise ServiceError(
             "identity_mismatch",
             _l("NIK pengambil bukan NIK pemegang izin: SK tidak diserahkan."),
@@ -290,7 +302,7 @@ def handover_identity_check(*, application: Application, relation: str, id_numbe
             },
             status=422,
         )
-    if relation == Handover.Relation.REPRESENTATIVE and id_number == holder_nik:
+    if relation == Handover.Relation.REPRESENTATIVE and holders_own:
         raise ServiceError(
             "identity_not_own",
             _l("Kuasa mencatat NIK-nya sendiri, bukan NIK pemegang izin: SK tidak diserahkan."),

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from permits.core.api import ErrorOut, officer_auth
 from permits.core.errors import NotFound
@@ -19,7 +19,9 @@ router = Router(tags=["applications"], auth=officer_auth)
 class ApplicantIn(Schema):
     kind: str = "person"
     name: str
-    nik: str
+    nik: str = Field("", description="16-digit NIK: required for an Indonesian; left out by a foreigner.")
+    foreign_id_type: str = Field("", description='A foreigner without NIK: "passport" or "kitas"; else empty.')
+    foreign_id: str = Field("", description="The passport or KITAS number: 6-20 letters and digits.")
     nib: str = ""
     company_name: str = ""
     phone: str

@@ -16,7 +16,7 @@ from permits.core.audit import audit_record
 from permits.core.calendar import due_after
 from permits.core.clock import now_or
 from permits.core.errors import ServiceError
-from permits.core.identity import clean_nib, clean_nik, clean_phone
+from permits.core.identity import clean_foreign_id, clean_nib, clean_nik, clean_phone
 from permits.core.roles import DESK, has_role
 from permits.core.sequences import sequence_next
 from permits.core.uploads import CONTENT_TYPES, check_upload
@@ -34,8 +34,13 @@ class Registration:
     pin: str  # shown once, on the receipt; only its keyed hash is stored
 
 
-def applicant_clean(raw: dict) -> tuple[dict, dict[str, str]]:
-    """Validate and normalise applicant data (also used by online pre-registration): (clean, errors)."""
+def applicant_clean(raw: dict, *, foreign_allowed: bool = True) -> tuple[dict, dict[str, str]]:
+    """Validate and normalise applicant data (also used by online pre-registration): (clean, errors).
+
+    An Indonesian gives a NIK. A foreigner has none: `foreign_id_type` (passport/kitas) and `foreign_id` instead,
+    and then no NIK. Online pre-registration passes foreign_allowed=False: foreigners register at the desk,
+    where the officer sees the passport or KITAS itself.
+    """
     errors: dict[str, str] = {}
     out: dict = {}
     kind = (raw.get("kind") or "person").strip()
@@ -48,11 +53,11 @@ def applicant_clean(raw: dict) -> tuple[dict, dict[str, str]]:
     elif len(name) > 200:
         errors["applicant.name"] = "Nama terlalu panjang (maks. 200 karakter)."
     out["name"] = name
-    for key, cleaner in (("nik", clean_nik), ("phone", clean_phone)):
-        try:
-            out[key] = cleaner(str(raw.get(key) or ""))
-        except ValueError as exc:
-            errors[f"applicant.{key}"] = str(exc)
+    _identity_clean(raw, out, errors, foreign_allowed)
+    try:
+        out["phone"] = clean_phone(str(raw.get("phone") or ""))
+    except ValueError as exc:
+        errors["applicant.phone"] = str(exc)
     out["nib"] = ""
     out["company_name"] = " ".join((raw.get("company_name") or "").split())
     if kind == Applicant.Kind.COMPANY:
@@ -80,6 +85,29 @@ def applicant_clean(raw: dict) -> tuple[dict, dict[str, str]]:
         errors["applicant.email"] = "Email wajib diisi bila pemberitahuan lewat email."
     out["channel"] = channel
     return out, errors
+
+
+def _identity_clean(raw: dict, out: dict, errors: dict[str, str], foreign_allowed: bool) -> None:
+    """The NIK, or (a foreigner) the passport/KITAS type and number: exactly one identity."""
+    id_type = str(raw.get("foreign_id_type") or "").strip()
+    out["nik"], out["foreign_id_type"], out["foreign_id"] = "", "", ""
+    if not id_type:
+        try:
+            out["nik"] = clean_nik(str(raw.get("nik") or ""))
+        except ValueError as exc:
+            errors["applicant.nik"] = str(exc)
+        return
+    if not foreign_allowed:
+        errors["applicant.foreign_id_type"] = "Pemohon WNA (paspor/KITAS) mendaftar langsung di loket."
+    elif id_type not in Applicant.ForeignIdType.values:
+        errors["applicant.foreign_id_type"] = "Jenis identitas WNA harus paspor (passport) atau KITAS (kitas)."
+    elif str(raw.get("nik") or "").strip():
+        errors["applicant.nik"] = "Isi NIK atau paspor/KITAS, tidak keduanya (WNA tidak memiliki NIK)."
+    out["foreign_id_type"] = id_type
+    try:
+        out["foreign_id"] = clean_foreign_id(str(raw.get("foreign_id") or ""))
+    except ValueError as exc:
+        errors["applicant.foreign_id"] = str(exc)
 
 
 def missing_requirements(permit_type: PermitType, received_codes) -> list[str]:

@@ -28,7 +28,19 @@ from permits.workflow.views import application_context
 from .numbers import registration_number_read
 from .services import application_register, application_reset_pin
 
-APPLICANT_FIELDS = ("kind", "name", "nik", "nib", "company_name", "phone", "email", "address", "channel")
+APPLICANT_FIELDS = (
+    "kind",
+    "name",
+    "nik",
+    "foreign_id_type",
+    "foreign_id",
+    "nib",
+    "company_name",
+    "phone",
+    "email",
+    "address",
+    "channel",
+)
 _PIN_SESSION_KEY = "receipt_pins"
 logger = logging.getLogger("permits.intake")
 SEARCH_PAGE_SIZE = 25
@@ -51,6 +63,7 @@ def register(request, code: str):
         "received": set(),
         "kinds": Applicant.Kind.choices,
         "channels": Applicant.Channel.choices,
+        "foreign_id_types": Applicant.ForeignIdType.choices,  # the desk only: booking stays NIK-only
     }
     if request.method == "POST":
         applicant = {f: request.POST.get(f"applicant.{f}", "") for f in APPLICANT_FIELDS}

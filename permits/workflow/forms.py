@@ -64,7 +64,7 @@ def completion_payload(kind: str, post, data_fields=()) -> tuple[dict[str, Any],
     if kind == K.SIGNING:
         return {"notes": _s(post, "notes")}, errors
     if kind == K.HANDOVER:
-        payload = {k: _s(post, k) for k in ("collected_by", "relation", "id_number")}
+        payload = {k: _s(post, k) for k in ("collected_by", "relation", "id_type", "id_number")}
         if payload["relation"] == "representative":
             payload["authorisation_letter"] = "true" if post.get("authorisation_letter") else "false"
         return payload, errors
@@ -123,6 +123,7 @@ _LABELS = {
     "decision": _l("Keputusan"),
     "collected_by": _l("Diambil oleh"),
     "relation": _l("Hubungan"),
+    "id_type": _l("Jenis identitas"),
     "id_number": _l("Nomor identitas"),
     "authorisation_letter": _l("Surat kuasa"),
     "surveyor": _l("Petugas survei"),

@@ -22,9 +22,19 @@ class Applicant(models.Model):
         SMS = "sms", "SMS"
         EMAIL = "email", "Email"
 
+    class ForeignIdType(models.TextChoices):
+        PASSPORT = "passport", _("Paspor")
+        KITAS = "kitas", "KITAS"
+
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField("nama", max_length=200)
-    nik = models.CharField("NIK", max_length=16, db_index=True)
+    # an Indonesian has a NIK; a foreigner has none and is identified by passport or KITAS instead (one or other)
+    nik = models.CharField("NIK", max_length=16, db_index=True, blank=True)
+    # db_default: rows written by raw bulk inserts that name only the older columns (testing/loadgen.py) stay valid
+    foreign_id_type = models.CharField(
+        "jenis identitas WNA", max_length=10, choices=ForeignIdType.choices, blank=True, default="", db_default=""
+    )
+    foreign_id = models.CharField("nomor paspor/KITAS", max_length=20, blank=True, default="", db_default="")
     nib = models.CharField("NIB", max_length=13, blank=True)
     company_name = models.CharField("nama badan usaha", max_length=200, blank=True)
     phone = models.CharField("telepon (E.164)", max_length=20)
@@ -40,6 +50,13 @@ class Applicant(models.Model):
         # the file search (workflow.selectors.application_search) matches the phone exactly; its name prefix
         # index is PostgreSQL-only and NIK's is Django's own `_like` index (see migration 0005)
         indexes = [models.Index(fields=["phone"], name="applicant_phone_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~models.Q(nik="") & models.Q(foreign_id_type="", foreign_id=""))
+                | (models.Q(nik="") & ~models.Q(foreign_id_type="") & ~models.Q(foreign_id="")),
+                name="applicant_nik_or_foreign_id",
+            )
+        ]
         verbose_name = "pemohon"
         verbose_name_plural = "pemohon"
 
@@ -49,6 +66,22 @@ class Applicant(models.Model):
     @property
     def display_name(self) -> str:
         return self.company_name if self.kind == self.Kind.COMPANY and self.company_name else self.name
+
+    @property
+    def id_type(self) -> str:
+        """ "nik", "passport" or "kitas": which identity document the applicant registered with."""
+        return self.foreign_id_type or "nik"
+
+    @property
+    def id_number(self) -> str:
+        return self.foreign_id if self.foreign_id_type else self.nik
+
+    @property
+    def id_label(self) -> str:
+        """The identity as the desk reads it: "NIK 3271...", "Paspor X1234567", "KITAS 2C21..."."""
+        if self.foreign_id_type:
+            return f"{self.get_foreign_id_type_display()} {self.foreign_id}"
+        return f"NIK {self.nik}"
 
     @property
     def initials(self) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from permits.catalog.rules import parse_decimal
-from permits.core.identity import clean_nik
+from permits.core.identity import clean_foreign_id, clean_nik
 
 Result = tuple[dict[str, Any], dict[str, str]]
 
@@ -189,16 +189,21 @@ def signing(raw: dict) -> Result:
 
 
 def handover(raw: dict) -> Result:
-    """Who collects the decree and the NIK they show (whose NIK it must be: `decrees.services`)."""
+    """Who collects the decree and the identity they show: a NIK, or a foreigner's passport/KITAS (`id_type`);
+    whose it must be: `decrees.services.handover_identity_check`."""
     errors: dict[str, str] = {}
     clean = {
         "collected_by": _text(raw, "collected_by", errors, limit=200),
         "relation": str(raw.get("relation") or "holder"),
+        "id_type": str(raw.get("id_type") or "nik"),
         "id_number": _text(raw, "id_number", errors, limit=40),
     }
-    if clean["id_number"]:
+    if clean["id_type"] not in ("nik", "passport", "kitas"):
+        errors["id_type"] = "Jenis identitas harus nik, passport atau kitas."
+    elif clean["id_number"]:
         try:
-            clean["id_number"] = clean_nik(clean["id_number"])
+            cleaner = clean_nik if clean["id_type"] == "nik" else clean_foreign_id
+            clean["id_number"] = cleaner(clean["id_number"])
         except ValueError as exc:
             errors["id_number"] = str(exc)
     if clean["relation"] not in ("holder", "representative"):

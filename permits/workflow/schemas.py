@@ -114,6 +114,8 @@ class ApplicantOut(Schema):
     kind: str
     name: str
     nik: str
+    foreign_id_type: str
+    foreign_id: str
     nib: str
     company_name: str
     phone: str
@@ -159,6 +161,8 @@ def application_out(app) -> dict:
             "kind": a.kind,
             "name": a.name,
             "nik": a.nik,
+            "foreign_id_type": a.foreign_id_type,
+            "foreign_id": a.foreign_id,
             "nib": a.nib,
             "company_name": a.company_name,
             "phone": a.phone,

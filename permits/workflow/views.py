@@ -291,6 +291,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         "pass_fail": [("pass", _("Sesuai")), ("fail", _("Tidak sesuai"))],
         "approve_reject": [("approve", _("Setujui")), ("reject", _("Tolak"))],
         "holder_rep": [("holder", _("Pemegang izin sendiri")), ("representative", _("Kuasa (perwakilan)"))],
+        "id_types": [("nik", "NIK"), ("passport", _("Paspor")), ("kitas", "KITAS")],
         "result_rows": forms.payload_rows(task.payload, data_fields) if not task.is_active else [],
         "outcome": str(forms.OUTCOMES.get(task.outcome, task.outcome)),
         "done": done,
@@ -438,7 +439,9 @@ def _handover_detail(after: dict) -> str:
             text += ", " + _("surat kuasa diperlihatkan")
     else:
         text = _("diambil pemegang izin %(who)s") % {"who": after["collected_by"]}
-    if after.get("id_number"):
+    if after.get("id_number") and after.get("id_type", "nik") != "nik":
+        text += ", " + {"passport": _("Paspor"), "kitas": "KITAS"}.get(after["id_type"], "") + " " + after["id_number"]
+    elif after.get("id_number"):
         text += ", " + _("NIK %(nik)s") % {"nik": after["id_number"]}
     return text
 

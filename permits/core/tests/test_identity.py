@@ -5,7 +5,14 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from permits.core.identity import clean_nib, clean_nik, clean_phone, region_unchecked_provinces, regions
+from permits.core.identity import (
+    clean_foreign_id,
+    clean_nib,
+    clean_nik,
+    clean_phone,
+    region_unchecked_provinces,
+    regions,
+)
 
 VALID = "3271046504870002"  # Kota Bogor, Bogor Tengah; a woman born 25-04-87; serial 0002
 
@@ -122,3 +129,10 @@ def test_clean_phone_normalises_indonesian_mobile_numbers_to_e164(raw):
 def test_clean_phone_refuses_invalid_and_foreign_numbers(raw):
     with pytest.raises(ValueError):
         clean_phone(raw)
+
+
+def test_clean_foreign_id_upper_cases_and_drops_separators():
+    assert clean_foreign_id(" c 1234-567.8 ") == "C12345678"
+    for bad in ("", "AB123", "A" * 21, "AB 12/345", "ÄB12345"):
+        with pytest.raises(ValueError):
+            clean_foreign_id(bad)

@@ -116,3 +116,36 @@ def test_handover_with_an_impossible_nik_names_the_wrong_part(client, officers, 
     assert res.status_code == 422
     assert "tanggal lahir 31-04-87 tidak ada" in res.content.decode()
     assert not_handed_over(issued)
+
+
+def _foreign_holder(app) -> None:
+    """The holder is a foreigner registered with a passport (issue 19 item 1): no NIK."""
+    app.applicant.__class__.objects.filter(pk=app.applicant_id).update(
+        nik="", foreign_id_type="passport", foreign_id="X1234567"
+    )
+
+
+def test_handover_to_a_foreign_holder_with_their_passport_is_recorded(client, officers, issued):
+    _foreign_holder(issued)
+    res = hand_over(client, officers, issued, {**HOLDER_HANDOVER, "id_type": "passport", "id_number": "x1234567"})
+    assert res.status_code == 302
+    handover = Handover.objects.get(decree__application=issued)
+    assert (handover.id_type, handover.id_number) == ("passport", "X1234567")
+    timeline = client.get(reverse("intake:application", args=[issued.registration_number])).content.decode()
+    assert "Paspor X1234567" in timeline
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        {"id_type": "passport", "id_number": "X7654321"},  # another passport
+        {"id_type": "kitas", "id_number": "X1234567"},  # the same number as another type
+        {"id_type": "nik", "id_number": VALID_APPLICANT["nik"]},  # a NIK, which the foreign holder has not
+    ],
+)
+def test_attack_handover_to_a_foreign_holder_with_another_identity_is_refused(client, officers, issued, shown):
+    _foreign_holder(issued)
+    res = hand_over(client, officers, issued, {**HOLDER_HANDOVER, **shown})
+    assert res.status_code == 422
+    assert "Identitas pengambil bukan paspor/KITAS pemegang izin" in res.content.decode()
+    assert not_handed_over(issued)
