@@ -248,7 +248,7 @@ def test_building_permit_with_survey_and_levy_from_desk_to_decree_in_hand(journe
     desk = claim(j, "frontdesk", number)
     desk.get_by_label("Nama pengambil").fill(VALID_APPLICANT["name"])
     choose(desk, "Pengambil adalah", "Pemegang izin sendiri")
-    desk.get_by_label("Nomor identitas (NIK/KTP)").fill(VALID_APPLICANT["nik"])
+    desk.get_by_label("Nomor identitas (NIK/KTP, paspor atau KITAS)").fill(VALID_APPLICANT["nik"])
     finish(j, desk, "Serahkan SK", "frontdesk-handover")
 
     track(j, phone, number, pin)
