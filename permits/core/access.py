@@ -175,6 +175,9 @@ API: dict[str, Access] = {
     "POST /api/v1/auth/token": Access(PUBLIC, "bearer token for username + password (+ OTP)", "throttled"),
     "GET /api/v1/permit-types": Access(PUBLIC, "the catalogue"),
     "GET /api/v1/track/{registration_number}": Access(PUBLIC, "tracking", "only with the PIN; throttled"),
+    "POST /api/v1/track/{registration_number}/corrections": Access(
+        PUBLIC, "send corrected documents for a returned file", "only with the PIN; throttled"
+    ),
     "POST /api/v1/applications": Access(DESK, "register a complete file"),
     f"GET {APPLICATION}": Access(OFFICERS, "an application with its tasks"),
     "GET /api/v1/tasks": Access(OFFICERS, "work queue", OWN_TASK + "; scope=all: leaders"),

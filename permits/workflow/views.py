@@ -218,6 +218,7 @@ def queue(request):
             "role_choices": [(r, label) for r, label in ROLES.items() if supervising or r in roles],
             "here": request.get_full_path(),
             "people_search": bool(roles & PEOPLE_SEARCHERS),
+            "corrections": selectors.corrections_awaiting_desk() if may(user, "workflow:resubmit") else [],
         },
     )
 
