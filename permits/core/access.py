@@ -129,6 +129,9 @@ PAGES: dict[str, Access] = {
     # portal (public)
     "portal:track": Access(PUBLIC, "tracking form", "number + PIN, throttled"),
     "portal:track_number": Access(PUBLIC, "an application's progress", "only with its PIN"),
+    "portal:track_corrections": Access(
+        PUBLIC, "send corrected documents of a returned file (POST)", "only with its PIN"
+    ),
     "portal:track_forget": Access(PUBLIC, "forget the remembered PIN (POST)"),
     "portal:services": Access(PUBLIC, "the service catalogue"),
     "portal:service_detail": Access(PUBLIC, "one service: requirements, fees, time"),

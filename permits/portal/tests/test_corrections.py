@@ -102,3 +102,30 @@ def test_the_desk_sees_the_corrections_and_resubmits_in_one_action(client, offic
     app.refresh_from_db()
     assert app.status != Application.Status.RETURNED
     assert not Pause.objects.filter(application=app, ended_at__isnull=True).exists()
+
+
+def test_the_tracking_page_sends_corrections_with_the_pin(client, officers, register):
+    app = returned(officers, register)
+    page = client.post(f"/lacak/{app.registration_number}/", {"pin": PIN}, follow=True)
+    assert 'name="sertifikat"' in page.content.decode()
+    files = {"sertifikat": SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf")}
+    res = client.post(f"/lacak/{app.registration_number}/perbaikan/", {**files, "pin": PIN, "note": "ulang"})
+    assert res.status_code == 303
+    assert app.corrections.get().items == ["sertifikat"]
+    assert "Sudah dikirim" in client.get(res["Location"]).content.decode()
+
+
+def test_the_tracking_page_refuses_a_wrong_pin_like_tracking(client, officers, register):
+    app = returned(officers, register)
+    files = {"sertifikat": SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf")}
+    res = client.post(f"/lacak/{app.registration_number}/perbaikan/", {**files, "pin": "000000"})
+    assert res.status_code == 404 and not app.corrections.exists()
+
+
+def test_the_tracking_page_shows_a_refused_file_on_the_same_page(client, officers, register):
+    app = returned(officers, register)
+    client.post(f"/lacak/{app.registration_number}/", {"pin": PIN})
+    files = {"sertifikat": SimpleUploadedFile("s.exe", b"MZ\x90\x00" + b"\x00" * 60)}
+    res = client.post(f"/lacak/{app.registration_number}/perbaikan/", {**files, "pin": PIN})
+    assert res.status_code == 422
+    assert "Jenis berkas tidak diterima" in res.content.decode() and 'name="sertifikat"' in res.content.decode()
