@@ -129,6 +129,9 @@ PAGES: dict[str, Access] = {
     # portal (public)
     "portal:track": Access(PUBLIC, "tracking form", "number + PIN, throttled"),
     "portal:track_number": Access(PUBLIC, "an application's progress", "only with its PIN"),
+    "portal:track_corrections": Access(
+        PUBLIC, "send corrected documents of a returned file (POST)", "only with its PIN"
+    ),
     "portal:track_forget": Access(PUBLIC, "forget the remembered PIN (POST)"),
     "portal:services": Access(PUBLIC, "the service catalogue"),
     "portal:service_detail": Access(PUBLIC, "one service: requirements, fees, time"),
@@ -175,6 +178,9 @@ API: dict[str, Access] = {
     "POST /api/v1/auth/token": Access(PUBLIC, "bearer token for username + password (+ OTP)", "throttled"),
     "GET /api/v1/permit-types": Access(PUBLIC, "the catalogue"),
     "GET /api/v1/track/{registration_number}": Access(PUBLIC, "tracking", "only with the PIN; throttled"),
+    "POST /api/v1/track/{registration_number}/corrections": Access(
+        PUBLIC, "send corrected documents for a returned file", "only with the PIN; throttled"
+    ),
     "POST /api/v1/applications": Access(DESK, "register a complete file"),
     f"GET {APPLICATION}": Access(OFFICERS, "an application with its tasks"),
     "GET /api/v1/tasks": Access(OFFICERS, "work queue", OWN_TASK + "; scope=all: leaders"),

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from permits.core.api import ErrorOut, error_body
 
-from .services import TrackingNotFound, TrackingThrottled, tracking_open
+from .services import TrackingNotFound, TrackingThrottled, tracking_corrections_send, tracking_open
 from .throttle import client_ip
 from .tracking import tracking_body_cached
 
@@ -44,6 +44,11 @@ class EstimateOut(Schema):
     sample_size: int = Field(description="completions of this permit type in the last 180 days (at most 500)")
 
 
+class CorrectionOut(Schema):
+    received_at: datetime
+    items: list[str] = Field(description="requirement codes of the documents sent")
+
+
 class TrackOut(Schema):
     registration_number: str
     permit_type: str = Field(description="permit type code")
@@ -63,6 +68,9 @@ class TrackOut(Schema):
         "null until assessed"
     )
     decree: dict | None = Field(description="the issued decree; null until issued")
+    corrections: list[CorrectionOut] = Field(
+        description="corrected documents sent online while the file is returned, oldest first"
+    )
     promised_completion_date: date = Field(
         description="the service standard's promise (Asia/Jakarta date); moves only by recorded pauses"
     )
@@ -128,3 +136,58 @@ def track(
     answer = HttpResponse(body, content_type=RENDERER.media_type)
     answer["Cache-Control"] = "no-store"
     return answer
+
+
+CORRECTIONS_DESCRIPTION = """Send corrected documents for a returned file (no need to come to the counter).
+
+`multipart/form-data`: each file's field name is a requirement code of the permit type (see
+`GET /api/v1/permit-types`), plus an optional `note`. PIN in `X-Tracking-PIN`, checked and throttled as
+for tracking. Each file is checked by its content (PDF, JPEG, PNG as the requirement accepts, at most
+5 MB; all together at most 20 MB), as for online pre-registration.
+
+* **201** received: the front desk looks at the scans and resumes the file.
+* **404** for an unknown number and for a wrong PIN alike (same body as tracking); **429** when throttled.
+* **409** when the file is not returned for correction.
+* **422** for a field that is not a requirement code, or a refused file.
+"""
+
+
+@router.post(
+    "/track/{registration_number}/corrections",
+    response={201: CorrectionOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Send corrected documents for a returned application",
+    description=CORRECTIONS_DESCRIPTION,
+    operation_id="send_corrections",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"note": {"type": "string"}},
+                        "additionalProperties": {"type": "string", "format": "binary"},
+                    }
+                }
+            }
+        }
+    },
+)
+def send_corrections(
+    request,
+    response: HttpResponse,
+    registration_number: str,
+    x_tracking_pin: str | None = Header(None, alias="X-Tracking-PIN", description="the receipt's 6-digit PIN"),
+):
+    response["Cache-Control"] = "no-store"
+    try:
+        correction = tracking_corrections_send(
+            client_ip=client_ip(request),
+            registration_number=registration_number,
+            pin=x_tracking_pin or "",
+            files=dict(request.FILES.items()),
+            note=request.POST.get("note", ""),
+        )
+    except TrackingThrottled as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, error_body(exc.code, exc.message, exc.message_en, details=exc.details))
+    return Status(201, {"received_at": correction.received_at, "items": correction.items})

@@ -1,13 +1,14 @@
 """Opening an application for the public: PIN check behind the throttle (used by the page and the API).
 
-Nothing here writes the application; the throttle's counters live in Redis, or in the database
-without Redis (permits/core/counters.py).
+Nothing here writes the application but the applicant's online corrections (workflow records them); the
+throttle's counters live in Redis, or in the database without Redis (permits/core/counters.py).
 """
 
 from django.utils.translation import gettext_lazy as _l
 
 from permits.core.errors import ServiceError
 from permits.intake.numbers import registration_number_read
+from permits.workflow.corrections import application_corrections_receive
 
 from . import throttle
 from .selectors import Tracked, application_for_tracking
@@ -69,3 +70,10 @@ def tracking_open(*, client_ip: str, registration_number: str, pin: str) -> Trac
         raise TrackingNotFound()
     throttle.tracking_succeeded(attempt)
     return app
+
+
+def tracking_corrections_send(*, client_ip: str, registration_number: str, pin: str, files: dict, note: str = ""):
+    """The applicant's corrected documents for a returned file, behind the same PIN check and throttle as
+    tracking (so a wrong PIN or an unknown number gets tracking's 404)."""
+    app = tracking_open(client_ip=client_ip, registration_number=registration_number, pin=pin)
+    return application_corrections_receive(application_id=app.pk, files=files, note=note)

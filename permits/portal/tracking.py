@@ -28,7 +28,7 @@ from permits.decrees.selectors import application_survey_answered, decree_for_tr
 from permits.levies.selectors import levy_for_tracking
 from permits.workflow.estimates import permit_type_estimate
 from permits.workflow.models import Application, Pause, Task
-from permits.workflow.selectors import application_pauses, application_tasks
+from permits.workflow.selectors import application_corrections, application_pauses, application_tasks
 from permits.workflow.transitions import FINAL
 
 from .selectors import Tracked, application_for_view
@@ -204,9 +204,12 @@ def rejection(app: Application) -> dict | None:
     return {"reason": reason, "note": app.rejection_note}
 
 
-def build_view(app: Application, tasks: list[Task], pauses: list[Pause], estimate: dict | None) -> dict:
+def build_view(
+    app: Application, tasks: list[Task], pauses: list[Pause], estimate: dict | None, corrections: list | None = None
+) -> dict:
     """The public view from already-read rows (no queries beyond the application's own relations)."""
     current = next((t for t in tasks if t.is_active), None)
+    corrections = [{"received_at": c.received_at, "items": list(c.items)} for c in corrections or []]
     return {
         "registration_number": app.registration_number,
         "permit_type": app.permit_type.code,
@@ -221,6 +224,7 @@ def build_view(app: Application, tasks: list[Task], pauses: list[Pause], estimat
         "return_items": list(app.return_items or []) if app.status == S.RETURNED else [],
         "levy": levy_for_tracking(app),
         "decree": _decree(app),
+        "corrections": corrections,
         "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
         "estimate": estimate,
     }
@@ -243,14 +247,14 @@ def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
     if app.status not in FINAL:
         found = permit_type_estimate(app.permit_type_id, now=now)
         estimate = found.as_dict() if found else None
-    return build_view(app, tasks, pauses, estimate)
+    return build_view(app, tasks, pauses, estimate, application_corrections(app))
 
 
 # The shape of a kept entry is part of its key. During a rolling deploy the processes of two releases
 # share one cache; an entry one release wrote must never reach the other. Raise it whenever the shape
 # or the wording changes (2: (value, survey offered); 3: labels from the gettext catalog, keyed by the
-# active language code).
-CACHE_FORMAT = 3
+# active language code; 4: corrections).
+CACHE_FORMAT = 4
 
 
 def _cached(app: Tracked, part: str, build: Callable[[dict], Any]):

@@ -25,7 +25,7 @@ from permits.decrees.views import decree_file_name, pdf_response
 from permits.intake.numbers import registration_number_read
 
 from .selectors import application_by_grant, application_for_view
-from .services import TrackingThrottled, tracking_open
+from .services import TrackingThrottled, tracking_corrections_send, tracking_open
 from .sms import sms_reply
 from .throttle import client_ip
 from .tracking import desk_label, status_name, tracking_view_cached
@@ -48,8 +48,13 @@ def _granted(request, number: str):
     return application_by_grant(number, grant[1])
 
 
-def _result(request, app, status: int = 200):
-    ctx = {"view": tracking_view_cached(app), "status_name": status_name(app.status), "number": app.registration_number}
+def _result(request, app, status: int = 200, error: ServiceError | None = None):
+    view = tracking_view_cached(app)
+    ctx = {"view": view, "status_name": status_name(app.status), "number": app.registration_number, "error": error}
+    if view["status"] == "returned":
+        found = permit_type_get(view["permit_type"])
+        ctx["requirements"] = list(found.requirements.all()) if found else []
+        ctx["err"] = error.fields if error else {}
     return render(request, "portal/track.html", ctx, status=status)
 
 
@@ -75,6 +80,33 @@ def track(request, number: str = ""):
     # Post/redirect/get: the answer is the number's own page, opened by the session's grant (never
     # the PIN in the URL), so Back, a reload and the language switch ask no form resubmission.
     return HttpResponseRedirect(reverse("portal:track_number", args=[app.registration_number]), status=303)
+
+
+@never_cache
+@require_POST
+def track_corrections(request, number: str):
+    """The corrected documents of a returned file, sent from its tracking page with the PIN (the same
+    throttled check as tracking); the answer is the number's page again, which lists what was sent."""
+    number = registration_number_read(number)
+    try:
+        correction = tracking_corrections_send(
+            client_ip=client_ip(request),
+            registration_number=number,
+            pin=request.POST.get("pin", ""),
+            files=dict(request.FILES.items()),
+            note=request.POST.get("note", ""),
+        )
+    except ServiceError as exc:
+        app = _granted(request, number) if exc.status != 404 else None
+        if app is not None:
+            response = _result(request, app, status=exc.status, error=exc)
+        else:
+            response = render(request, "portal/track.html", {"number": number, "error": exc}, status=exc.status)
+        if isinstance(exc, TrackingThrottled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    _grant(request, correction.application)
+    return HttpResponseRedirect(reverse("portal:track_number", args=[number]), status=303)
 
 
 @never_cache

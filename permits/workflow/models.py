@@ -271,3 +271,26 @@ class Pause(models.Model):
 
     def __str__(self) -> str:
         return f"pause {self.application} {self.started_at:%Y-%m-%d}"
+
+
+class Correction(models.Model):
+    """Corrected documents the applicant sent online while the file was returned (tracking page or API).
+
+    Only the fact lives here (when, which requirements, the applicant's note): the scans themselves
+    are the application's ReceivedDocument rows, replaced in place, so the desk's scan view and the
+    file's document list stay the one home of an application's documents.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="corrections")
+    pause = models.ForeignKey(Pause, on_delete=models.PROTECT, related_name="corrections")
+    received_at = models.DateTimeField()
+    items = models.JSONField(default=list)  # requirement codes, in the permit type's order
+    note = models.TextField(blank=True)
+
+    audit_type = "workflow.correction"  # see Application
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"correction {self.application} {self.received_at:%Y-%m-%d}"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from permits.core.models import AuditEvent
 from permits.core.roles import LEADERS, user_roles
 from permits.workflow.models import Applicant, Application
 
-from .models import Pause, ReceivedDocument, Task
+from .models import Correction, Pause, ReceivedDocument, Task
 from .sla import humanize, sla_state, time_left
 
 
@@ -116,6 +116,40 @@ def application_timeline(app: Application) -> list[AuditEvent]:
 
 def application_pauses(app: Application) -> list[Pause]:
     return list(app.pauses.order_by("started_at"))
+
+
+def corrections_awaiting_desk(limit: int = 50) -> list[dict]:
+    """Returned files whose applicant sent corrections online since the return, oldest first: the front
+    desk's to look at and resume. Each: the application, its corrections, and the documents they replaced."""
+    apps = list(
+        # Exists, not a join on corrections__pause__ended_at__isnull: the join's outer nulls would
+        # match every returned file without a correction.
+        Application.objects.filter(
+            Exists(Correction.objects.filter(application=OuterRef("pk"), pause__ended_at__isnull=True)),
+            status=Application.Status.RETURNED,
+        )
+        .select_related("permit_type")
+        .order_by("pk")[:limit]
+    )
+    rows = []
+    for app in apps:
+        corrections = list(app.corrections.filter(pause__ended_at__isnull=True).order_by("received_at", "id"))
+        codes = {code for c in corrections for code in c.items}
+        documents = app.documents.select_related("requirement").filter(requirement__code__in=codes)
+        rows.append(
+            {
+                "app": app,
+                "corrections": corrections,
+                "documents": list(documents),
+                "received_at": corrections[-1].received_at,
+            }
+        )
+    return rows
+
+
+def application_corrections(app: Application) -> list:
+    """Corrected documents the applicant sent online, oldest first."""
+    return list(app.corrections.order_by("received_at", "id"))
 
 
 @dataclass

@@ -51,6 +51,7 @@ ACTIONS = {
     "application.start": _l("Mulai diproses"),
     "application.return": _l("Dikembalikan ke pemohon untuk perbaikan"),
     "application.resubmit": _l("Perbaikan berkas diterima"),
+    "application.corrections_received": _l("Perbaikan dikirim pemohon secara online"),
     "application.await_payment": _l("Menunggu pembayaran retribusi"),
     "application.paid": _l("Retribusi dibayar"),
     "application.approve": _l("Disetujui"),
@@ -218,6 +219,7 @@ def queue(request):
             "role_choices": [(r, label) for r, label in ROLES.items() if supervising or r in roles],
             "here": request.get_full_path(),
             "people_search": bool(roles & PEOPLE_SEARCHERS),
+            "corrections": selectors.corrections_awaiting_desk() if may(user, "workflow:resubmit") else [],
         },
     )
 

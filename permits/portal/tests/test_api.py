@@ -33,6 +33,7 @@ TOP_KEYS = {
     "decree",
     "promised_completion_date",
     "estimate",
+    "corrections",
 }
 
 
