@@ -24,7 +24,7 @@ from permits.core.audit import audit_record
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from permits.core.roles import DESK, has_role
-from permits.core.uploads import CONTENT_TYPES, check_upload
+from permits.core.uploads import CONTENT_TYPES, check_requirement_files
 from permits.intake.services import Registration, applicant_clean, application_register
 
 from .models import CODE_ALPHABET, CODE_LENGTH, Booking, BookingDocument
@@ -45,10 +45,6 @@ def booking_code_generate() -> str:
 def booking_code_normalise(raw: str) -> str:
     """What the officer typed ("abcd-efgh", " ABCD EFGH ") as the stored code ("ABCDEFGH")."""
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:40]
-
-
-def _accepted(requirement) -> list[str]:
-    return [t.strip() for t in requirement.accepted_types.split(",") if t.strip()]
 
 
 def _display_name(name: str) -> str:
@@ -90,18 +86,8 @@ def booking_create(
     errors.update({f"data.{k}": v for k, v in data_errors.items()})
     requirements = {r.code: r for r in permit_type.requirements.all()}
     files = files or {}
-    kinds: dict[str, str] = {}
-    for code, upload in files.items():
-        if code not in requirements:
-            errors[f"files.{code}"] = "Persyaratan tidak dikenal untuk jenis izin ini."
-            continue
-        try:
-            kinds[code] = check_upload(upload, _accepted(requirements[code]))
-        except ValueError as exc:
-            errors[f"files.{code}"] = f"{requirements[code].name_id}: {exc}"
-    limit = settings.BOOKING_MAX_TOTAL_BYTES
-    if sum(files[c].size for c in kinds) > limit:
-        errors["files"] = f"Ukuran semua berkas bersama terlalu besar (maks. {limit // (1024 * 1024)} MB)."
+    kinds, file_errors = check_requirement_files(files, requirements, total_limit=settings.BOOKING_MAX_TOTAL_BYTES)
+    errors.update(file_errors)
     if errors:
         raise Invalid(errors, _l("Data belum benar. Periksa isian yang ditandai."))
     return _create(permit_type, applicant_data, data_clean, {c: files[c] for c in kinds}, kinds, requirements, now)

@@ -24,7 +24,7 @@ _FORM_FIELDS_MARGIN = 256 * 1024  # the text fields and multipart overhead on to
 
 def _accept_attr(requirement) -> str:
     exts = {"pdf": ".pdf", "jpg": ".jpg,.jpeg", "png": ".png"}
-    return ",".join(exts[t.strip()] for t in requirement.accepted_types.split(",") if t.strip() in exts)
+    return ",".join(exts[t] for t in requirement.accepted if t in exts)
 
 
 def start(request):

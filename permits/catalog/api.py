@@ -83,7 +83,7 @@ def permit_type_out(pt, general_reasons) -> dict:
                 "mandatory": r.mandatory,
                 "condition": r.condition_id,
                 "form": r.form,
-                "accepted_types": [t.strip() for t in r.accepted_types.split(",") if t.strip()],
+                "accepted_types": r.accepted,
             }
             for r in pt.requirements.all()
         ],

@@ -95,6 +95,11 @@ class Requirement(Bilingual, models.Model):
     def name(self) -> str:
         return self.tr("name")
 
+    @property
+    def accepted(self) -> list[str]:
+        """The upload kinds this requirement takes ("pdf", "jpg", "png"), in the order the office typed."""
+        return [t.strip() for t in self.accepted_types.split(",") if t.strip()]
+
 
 class DataField(Bilingual, models.Model):
     """One typed item of object data the permit type needs (floor area, location, size ...)."""

@@ -35,6 +35,32 @@ def check_upload(upload, accepted: list[str]) -> str:
     return kind
 
 
+def check_requirement_files(
+    files: dict, requirements: dict, *, total_limit: int | None = None, unknown: str = ""
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Check uploaded scans against the requirements they answer: the sniffed kind per requirement
+    code, and the Indonesian error per field (`files.<code>`, or `files` for the total size).
+
+    `requirements` maps a code to an object with `accepted` (the kinds it takes) and `name_id`; a
+    file for a code not in it gets `unknown` as its error. One rule for the front desk, online
+    pre-registration and the applicant's corrections.
+    """
+    kinds: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for code, upload in files.items():
+        requirement = requirements.get(code)
+        if requirement is None:
+            errors[f"files.{code}"] = unknown or "Persyaratan tidak dikenal untuk jenis izin ini."
+            continue
+        try:
+            kinds[code] = check_upload(upload, requirement.accepted)
+        except ValueError as exc:
+            errors[f"files.{code}"] = f"{requirement.name_id}: {exc}"
+    if total_limit is not None and sum(files[c].size for c in kinds) > total_limit:
+        errors["files"] = f"Ukuran semua berkas bersama terlalu besar (maks. {total_limit // (1024 * 1024)} MB)."
+    return kinds, errors
+
+
 def scan_response(field_file, *, content_type: str, filename: str, download: bool = False):
     """An uploaded scan served through a view (never the web root): the type it was stored with, never
     one the browser guesses (nosniff), kept out of every cache, inline unless asked for as a download.

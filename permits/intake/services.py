@@ -19,7 +19,7 @@ from permits.core.errors import ServiceError
 from permits.core.identity import clean_foreign_id, clean_nib, clean_nik, clean_phone
 from permits.core.roles import DESK, has_role
 from permits.core.sequences import sequence_next
-from permits.core.uploads import CONTENT_TYPES, check_upload
+from permits.core.uploads import CONTENT_TYPES, check_requirement_files
 from permits.workflow.models import Applicant, Application, ReceivedDocument
 from permits.workflow.services import workflow_enter
 
@@ -159,15 +159,13 @@ def application_register(
     missing = missing_requirements(permit_type, documents_received)
     files = files or {}
     requirements = {r.code: r for r in permit_type.requirements.all()}
-    for code, upload in files.items():
-        if code not in documents_received:
-            errors[f"files.{code}"] = "Berkas diunggah untuk persyaratan yang tidak dicentang."
-            continue
-        accepted = [t.strip() for t in requirements[code].accepted_types.split(",") if t.strip()]
-        try:
-            upload.content_type = CONTENT_TYPES[check_upload(upload, accepted)]
-        except ValueError as exc:
-            errors[f"files.{code}"] = str(exc)
+    ticked = {c: r for c, r in requirements.items() if c in documents_received}
+    kinds, file_errors = check_requirement_files(
+        files, ticked, unknown="Berkas diunggah untuk persyaratan yang tidak dicentang."
+    )
+    errors.update(file_errors)
+    for code, kind in kinds.items():
+        files[code].content_type = CONTENT_TYPES[kind]
     if missing:
         IncompleteAttempt.objects.create(permit_type=permit_type, at=now_or(now), officer=officer, missing=missing)
     if errors or missing:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Invalid
-from permits.core.uploads import CONTENT_TYPES, check_upload
+from permits.core.uploads import CONTENT_TYPES, check_requirement_files
 
 from .models import Application, Correction, Pause, ReceivedDocument
 from .services import _lock, audit_application
@@ -22,28 +22,13 @@ from .services import _lock, audit_application
 NOTE_MAX = 1000
 
 
-def _accepted(requirement) -> list[str]:
-    return [t.strip() for t in requirement.accepted_types.split(",") if t.strip()]
-
-
 def _checked(app: Application, files: dict, note: str) -> dict[str, str]:
     """The sniffed kind per requirement code, or Invalid naming every bad field (nothing stored then)."""
     requirements = {r.code: r for r in app.permit_type.requirements.all()}
-    errors: dict[str, str] = {}
-    kinds: dict[str, str] = {}
+    # The same limits as online pre-registration.
+    kinds, errors = check_requirement_files(files, requirements, total_limit=settings.BOOKING_MAX_TOTAL_BYTES)
     if not files:
         errors["files"] = "Unggah paling sedikit satu dokumen perbaikan."
-    for code, upload in files.items():
-        if code not in requirements:
-            errors[f"files.{code}"] = "Persyaratan tidak dikenal untuk jenis izin ini."
-            continue
-        try:
-            kinds[code] = check_upload(upload, _accepted(requirements[code]))
-        except ValueError as exc:
-            errors[f"files.{code}"] = f"{requirements[code].name_id}: {exc}"
-    limit = settings.BOOKING_MAX_TOTAL_BYTES  # the same limits as online pre-registration
-    if sum(files[c].size for c in kinds) > limit:
-        errors["files"] = f"Ukuran semua berkas bersama terlalu besar (maks. {limit // (1024 * 1024)} MB)."
     if len(note) > NOTE_MAX:
         errors["note"] = f"Catatan paling panjang {NOTE_MAX} karakter."
     if errors:

@@ -4,12 +4,15 @@ an application's audit stream (workflow.services.audit_application)."""
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _l
 
 from permits.core.clock import now_or
 from permits.core.errors import Invalid, ServiceError
+from permits.core.uploads import check_requirement_files
 
 PERMITS = Path(__file__).resolve().parents[2]
 
@@ -48,3 +51,25 @@ def test_the_application_stream_is_written_through_audit_application():
     written = re.compile(r"^\s+stream=Application\.audit_stream\(", re.M)  # an audit write's keyword, not a read
     writers = sorted(name for name, text in _product_sources() if written.search(text))
     assert writers == ["monitoring/services.py", "workflow/services.py"]
+
+
+def test_uploaded_scans_are_checked_against_requirements_in_one_place():
+    """The front desk, online pre-registration and the applicant's corrections all call
+    core.uploads.check_requirement_files; none parses `accepted_types` or sums sizes itself."""
+    parsers = sorted(name for name, text in _product_sources() if "accepted_types.split" in text)
+    assert parsers == ["catalog/models.py"]
+    callers = sorted(
+        name for name, text in _product_sources() if "check_upload(" in text and "def check_upload" not in text
+    )
+    assert callers == ["decrees/views.py"]  # decrees.verification.check_upload checks a signed PDF
+
+
+def test_check_requirement_files_names_each_bad_file_and_the_total():
+    ktp = SimpleNamespace(accepted=["pdf"], name_id="KTP pemohon")
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.7 " + b"x" * 2000)
+    png = SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n" + b"x" * 100)
+    kinds, errors = check_requirement_files({"ktp": pdf}, {"ktp": ktp}, total_limit=1000)
+    assert kinds == {"ktp": "pdf"} and errors == {"files": "Ukuran semua berkas bersama terlalu besar (maks. 0 MB)."}
+    kinds, errors = check_requirement_files({"ktp": png, "x": pdf}, {"ktp": ktp}, unknown="Tidak dicentang.")
+    assert kinds == {} and errors["files.x"] == "Tidak dicentang."
+    assert errors["files.ktp"].startswith("KTP pemohon: Jenis berkas tidak diterima")
