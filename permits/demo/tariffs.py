@@ -65,7 +65,7 @@ DEMO_TARIFFS: list[dict] = [
         "permit_type": "PBG",
         "version": "2025.1",
         "effective_from": datetime.date(2024, 1, 1),
-        "legal_basis": "PP No. 16 Tahun 2021 Pasal 251-253 dan Lampiran (formula retribusi PBG); UU No. 1 Tahun 2022 "
+        "legal_basis": "PP No. 16 Tahun 2021 Pasal 261 dan 347, Lampiran (formula retribusi PBG); UU No. 1 Tahun 2022 "
         "Pasal 88; Perda Kota Contoh tentang Pajak Daerah dan Retribusi Daerah, Lampiran retribusi PBG" + SAMPLE_BASIS,
         "rounding_unit": 1000,
         "components": [
