@@ -84,3 +84,32 @@ def test_a_used_version_is_copied_as_a_new_version(admin_client, officers, regis
         },
     )
     assert again.status_code == 200 and "Versi 2 sudah ada" in again.content.decode()
+
+
+def test_a_version_that_makes_no_sense_is_named_in_indonesian_and_english(register):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    register()
+    rule = test_tariff()
+    TariffComponent.objects.create(
+        rule=rule, order=4, kind="constant", label="Tarif pajak", amount=Decimal("0.3"), maximum=Decimal("0.2")
+    )
+    TariffComponent.objects.create(
+        rule=rule,
+        order=5,
+        kind="coefficient",
+        label="Ibg",
+        class_field="fungsi",
+        factors={"*": "1"},
+        applies_to="pagar",
+    )
+    with pytest.raises(ValidationError) as wrong:
+        rule.full_clean()
+    assert wrong.value.messages == [
+        "Tarif pajak: 0,3 melebihi batas tertinggi 0,2.",
+        "Ibg: baris 'pagar' tidak ada (kode baris tarif: -).",
+    ]
+    with translation.override("en"), pytest.raises(ValidationError) as wrong:
+        rule.full_clean()
+    assert wrong.value.messages[0] == "Tarif pajak: 0,3 exceeds the legal maximum 0,2."
