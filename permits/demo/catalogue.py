@@ -81,6 +81,7 @@ UNITS_EN = {
     "m": "m",
     "m2": "m2",
     "m3/bulan": "m3/month",
+    "m3": "m3",
     "lantai": "storeys",
     "muka": "faces",
     "bulan": "months",
@@ -168,6 +169,74 @@ FUNGSI_BANGUNAN = _field(
     choices_en="Residential,Business,Social and cultural,Religious,Special",
 )
 ALAMAT_LOKASI = _field("alamat_lokasi", "Alamat lokasi", "Site address")
+
+# What the PBG levy formula of PP 16/2021 reads (permits/demo/tariffs.py, docs/LEVY.md): the function
+# classes of its function index, the parameters of the integrated index, the ownership factor, the
+# building-development index, and the infrastructure (prasarana) assessed in lines of their own.
+PBG_FUNCTIONS = (
+    ("Hunian sederhana", "Simple residential"),
+    ("Hunian tidak sederhana", "Non-simple residential"),
+    ("Usaha", "Business"),
+    ("Usaha UMKM", "Micro or small business"),
+    ("Sosial budaya", "Social and cultural"),
+    ("Keagamaan", "Religious"),
+    ("Khusus", "Special"),
+    ("Campuran kecil", "Mixed use (small)"),
+    ("Campuran besar", "Mixed use (large)"),
+)
+PBG_LEVY_FIELDS = [
+    _field(
+        "fungsi_bangunan",
+        "Fungsi bangunan",
+        "Building function",
+        CHOICE,
+        choices=",".join(f[0] for f in PBG_FUNCTIONS),
+        choices_en=",".join(f[1] for f in PBG_FUNCTIONS),
+    ),
+    _field(
+        "kompleksitas",
+        "Kompleksitas bangunan",
+        "Building complexity",
+        CHOICE,
+        choices="Sederhana,Tidak sederhana",
+        choices_en="Simple,Not simple",
+    ),
+    _field(
+        "permanensi",
+        "Permanensi bangunan",
+        "Permanence",
+        CHOICE,
+        choices="Permanen,Non permanen",
+        choices_en="Permanent,Non-permanent",
+    ),
+    _field(
+        "status_kepemilikan",
+        "Kepemilikan bangunan",
+        "Ownership",
+        CHOICE,
+        choices="Perorangan/Badan usaha,Negara",
+        choices_en="Private person or company,State",
+    ),
+    _field(
+        "jenis_pembangunan",
+        "Jenis pembangunan",
+        "Kind of works",
+        CHOICE,
+        choices="Bangunan baru,Perubahan (rusak sedang),Perubahan (rusak berat)",
+        choices_en="New building,Alteration (moderate damage),Alteration (heavy damage)",
+    ),
+    _field("pagar_m", "Prasarana: pagar", "Infrastructure: fence", DECIMAL, "m", 0, 10000, required=False),
+    _field(
+        "perkerasan_m2",
+        "Prasarana: perkerasan halaman",
+        "Infrastructure: paving",
+        DECIMAL,
+        "m2",
+        0,
+        100000,
+        required=False,
+    ),
+]
 KELURAHAN = _field("kelurahan", "Kelurahan", "Urban village (kelurahan)")
 
 
@@ -238,7 +307,7 @@ DEMO_PERMIT_TYPES: list[dict] = [
             _field("luas_tanah", "Luas tanah", "Land area", DECIMAL, "m2", 1, 1000000),
             _field("luas_bangunan", "Luas bangunan", "Floor area", DECIMAL, "m2", 1, 100000),
             _field("jumlah_lantai", "Jumlah lantai", "Number of storeys", INTEGER, "lantai", 1, 50),
-            FUNGSI_BANGUNAN,
+            *PBG_LEVY_FIELDS,
             ALAMAT_LOKASI,
             KELURAHAN,
         ],
@@ -358,6 +427,14 @@ DEMO_PERMIT_TYPES: list[dict] = [
             _field("lebar_m", "Lebar", "Width", DECIMAL, "m", "0.1", 20),
             _field("jumlah_muka", "Jumlah muka", "Number of faces", INTEGER, "muka", 1, 2),
             _field("lokasi", "Lokasi titik reklame", "Location of the advertisement"),
+            _field(
+                "kelas_lokasi",
+                "Kelas jalan lokasi reklame",
+                "Road class of the location",
+                CHOICE,
+                choices="Kelas I (jalan utama),Kelas II,Kelas III (lingkungan)",
+                choices_en="Class I (main road),Class II,Class III (neighbourhood)",
+            ),
             _field("tanggal_mulai", "Tanggal mulai tayang", "Start date", DATE),
             _field("durasi_bulan", "Lama pemasangan", "Duration", INTEGER, "bulan", 1, 12),
         ],
@@ -596,6 +673,14 @@ DEMO_PERMIT_TYPES: list[dict] = [
                 CHOICE,
                 choices="Niaga/komersial,Industri,Hotel,Rumah sakit,Pertanian,Sosial",
                 choices_en="Trade/commercial,Industry,Hotel,Hospital,Agriculture,Social",
+            ),
+            _field(
+                "zona_air_tanah",
+                "Zona konservasi air tanah",
+                "Groundwater conservation zone",
+                CHOICE,
+                choices="Aman,Rawan,Kritis",
+                choices_en="Safe,Vulnerable,Critical",
             ),
             ALAMAT_LOKASI,
             _field("koordinat", "Koordinat titik sumur (lintang, bujur)", "Well coordinates (lat, long)"),

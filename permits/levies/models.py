@@ -7,16 +7,32 @@ Money is whole rupiah in DecimalField(max_digits=15, decimal_places=0): no float
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from permits.catalog.models import PermitType
+from permits.core.errors import Conflict
 from permits.workflow.models import Application
 
 from . import tariffs
 
 MONEY = {"max_digits": 15, "decimal_places": 0}
+
+
+RULE_USED = _(
+    "Tarif %(rule)s sudah dipakai untuk menetapkan SKRD/SKPD, sehingga tidak boleh diubah atau dihapus. "
+    "Buat versi baru (Salin sebagai versi baru) dengan tanggal berlaku yang baru."
+)
+
+
+RULE_PROBLEMS = {
+    "no_line": _("%(label)s: baris '%(code)s' tidak ada (kode baris tarif: %(codes)s)."),
+    "over_cap": _("%(label)s: %(value)s melebihi batas tertinggi %(maximum)s."),
+    "no_terms": _("%(label)s: jumlah berbobot tanpa parameter."),
+}
+VERSION_EXISTS = _("Versi %(version)s sudah ada untuk jenis izin ini.")
 
 
 class TariffRule(models.Model):
@@ -53,6 +69,21 @@ class TariffRule(models.Model):
     def __str__(self) -> str:
         return f"{self.permit_type.code} v{self.version} ({self.effective_from})"
 
+    def save(self, *args, **kwargs):
+        self.refuse_if_used()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_used()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.pk is not None:
+            problems = tariffs.rule_problems(self.as_rule())
+            if problems:
+                raise ValidationError([RULE_PROBLEMS[code] % params for code, params in problems])
+
     def as_rule(self) -> tariffs.Rule:
         """The rule as plain data for the pure calculation module."""
         return tariffs.Rule(
@@ -66,29 +97,98 @@ class TariffRule(models.Model):
             components=tuple(c.as_component() for c in self.components.all()),
         )
 
+    @transaction.atomic
+    def copy_as_version(self, *, version: str, effective_from) -> "TariffRule":
+        """A new version with the same components, in force from `effective_from`: how a used tariff is
+        changed. The old version stays as it was: from `effective_from` on the new one is in force (the
+        latest `effective_from` covering a day wins)."""
+        if TariffRule.objects.filter(permit_type=self.permit_type, version=version).exists():
+            raise Conflict("tariff_version_exists", VERSION_EXISTS, params={"version": version})
+        new = TariffRule.objects.create(
+            permit_type=self.permit_type,
+            version=version,
+            effective_from=effective_from,
+            legal_basis=self.legal_basis,
+            rounding_unit=self.rounding_unit,
+            rounding_mode=self.rounding_mode,
+            is_sample=self.is_sample,
+            notes=self.notes,
+        )
+        for c in self.components.all():
+            c.pk, c.rule = None, new
+            c.save()
+        return new
+
+    def is_used(self) -> bool:
+        """An assessment (SKRD/SKPD) used this version: it may no longer change."""
+        return self.pk is not None and LevyAssessment.objects.filter(rule_id=self.pk).exists()
+
+    def refuse_if_used(self) -> None:
+        """The one rule "a used tariff version does not change", read by save/delete here, by the
+        components and by the admin."""
+        if self.is_used():
+            raise Conflict(
+                "tariff_rule_used",
+                RULE_USED,
+                params={"rule": f"{self.permit_type.code} v{self.version}"},
+            )
+
 
 class TariffComponent(models.Model):
-    """One row of a tariff rule: fixed, rate x quantity, coefficient by class, or minimum."""
+    """One row of a tariff rule: a line (fixed, rate x quantity), a factor (index looked up by a field, a
+    weighted sum of lookups, a constant, a value per year) that multiplies some or all rate lines, or a
+    minimum. The arithmetic is `tariffs.compute`; the kinds are explained in tariffs.py and docs/LEVY.md."""
 
     class Kind(models.TextChoices):
         FIXED = tariffs.FIXED, _("Tetap")
         RATE = tariffs.RATE, _("Tarif x jumlah")
-        COEFFICIENT = tariffs.COEFFICIENT, _("Koefisien")
+        COEFFICIENT = tariffs.COEFFICIENT, _("Indeks menurut data objek")
+        WEIGHTED = tariffs.WEIGHTED, _("Jumlah berbobot indeks")
+        CONSTANT = tariffs.CONSTANT, _("Faktor tetap")
+        YEARLY = tariffs.YEARLY, _("Nilai per tahun")
         MINIMUM = tariffs.MINIMUM, _("Minimum")
 
     rule = models.ForeignKey(TariffRule, on_delete=models.CASCADE, related_name="components")
     order = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     label = models.CharField("uraian", max_length=200)
+    code = models.SlugField(
+        "kode baris", max_length=40, blank=True, help_text="tarif: nama baris untuk 'berlaku untuk' faktor"
+    )
+    symbol = models.CharField("simbol", max_length=20, blank=True, help_text="faktor: mis. If, Ibg, Ilo, SHST")
     amount = models.DecimalField(
-        "jumlah / tarif", max_digits=15, decimal_places=2, default=Decimal(0), help_text="rupiah"
+        "jumlah / tarif / faktor",
+        max_digits=15,
+        decimal_places=4,
+        default=Decimal(0),
+        help_text="rupiah (tetap, tarif, minimum) atau faktor (faktor tetap, mis. 0.2 = 20%)",
+    )
+    maximum = models.DecimalField(
+        "batas tertinggi", max_digits=15, decimal_places=4, null=True, blank=True, help_text="faktor tetap: batas UU"
     )
     quantities = models.CharField(
         max_length=200, blank=True, help_text="tarif: nama data objek/ukuran survei yang dikalikan, dipisah koma"
     )
+    optional = models.BooleanField(
+        "baris opsional", default=False, help_text="tarif: tanpa baris bila datanya kosong/0"
+    )
     unit = models.CharField(max_length=60, blank=True)
     class_field = models.CharField("kolom kelas", max_length=60, blank=True)
-    factors = models.JSONField("koefisien per nilai", default=dict, blank=True, help_text='{"Usaha": "1.5", "*": "1"}')
+    factors = models.JSONField(
+        "indeks per nilai / nilai per tahun",
+        default=dict,
+        blank=True,
+        help_text='indeks: {"Usaha": "0.7", "*": "1"}; per tahun: {"2026": "5800000"}',
+    )
+    terms = models.JSONField(
+        "parameter berbobot",
+        default=list,
+        blank=True,
+        help_text='[{"field": "kompleksitas", "weight": "0.3", "index": {"Sederhana": "1", "Tidak sederhana": "2"}}]',
+    )
+    applies_to = models.CharField(
+        "berlaku untuk baris", max_length=200, blank=True, help_text="faktor: kode baris dipisah koma; kosong = semua"
+    )
 
     class Meta:
         ordering = ["rule", "order", "id"]
@@ -98,16 +198,45 @@ class TariffComponent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
 
+    def save(self, *args, **kwargs):
+        self.rule.refuse_if_used()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.rule.refuse_if_used()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        try:
+            tariffs.terms_from_list(self.terms or [])
+        except (ValueError, ArithmeticError, TypeError):
+            raise ValidationError({"terms": _("Parameter berbobot harus daftar {field, weight, index}.")}) from None
+        if self.kind == tariffs.WEIGHTED and not self.terms:
+            raise ValidationError({"terms": _("Jumlah berbobot memerlukan paling sedikit satu parameter.")})
+        if self.kind == tariffs.CONSTANT and self.maximum is not None and self.amount > self.maximum:
+            raise ValidationError({"amount": _("Faktor melebihi batas tertinggi.")})
+
     def as_component(self) -> tariffs.Component:
         return tariffs.Component(
             kind=self.kind,
             label=self.label,
             amount=self.amount,
-            quantities=tuple(q.strip() for q in self.quantities.split(",") if q.strip()),
+            quantities=_names(self.quantities),
             unit=self.unit,
             class_field=self.class_field,
             factors={str(k): Decimal(str(v)) for k, v in (self.factors or {}).items()},
+            code=self.code,
+            symbol=self.symbol,
+            applies_to=_names(self.applies_to),
+            terms=tariffs.terms_from_list(self.terms or []),
+            optional=self.optional,
+            maximum=self.maximum,
         )
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(q.strip() for q in (text or "").split(",") if q.strip())
 
 
 class LevyAssessment(models.Model):
@@ -158,7 +287,7 @@ class LevyLine(models.Model):
     assessment = models.ForeignKey(LevyAssessment, on_delete=models.CASCADE, related_name="lines")
     order = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=250)
-    basis = models.CharField("dasar perhitungan", max_length=300, blank=True)
+    basis = models.CharField("dasar perhitungan", max_length=tariffs.BASIS_MAX, blank=True)
     amount = models.DecimalField(**MONEY)
 
     class Meta:

@@ -38,7 +38,8 @@ def survey_measurements(application: Application) -> dict:
 
 def levy_estimate(permit_type: PermitType, values: dict, *, day: datetime.date | None = None) -> dict | None:
     """A public estimate from values someone typed (Indonesian or English number forms); None without tariff."""
-    rule = tariff_rule_for(permit_type, day or timezone.localdate())
+    day = day or timezone.localdate()
+    rule = tariff_rule_for(permit_type, day)
     if rule is None:
         return None
     clean = {}
@@ -47,7 +48,7 @@ def levy_estimate(permit_type: PermitType, values: dict, *, day: datetime.date |
             clean[key] = str(parse_decimal(raw))
         except (InvalidOperation, ValueError, TypeError):
             clean[key] = str(raw).strip()
-    result = tariffs.compute(rule.as_rule(), clean)
+    result = tariffs.compute(rule.as_rule(), clean, day=day)
     return {
         "rule_version": rule.version,
         "legal_basis": rule.legal_basis,

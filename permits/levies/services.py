@@ -68,7 +68,7 @@ def assessment_compute(application: Application, *, now=None) -> AssessmentDraft
     if rule is None:
         return AssessmentDraft(None, None)
     return AssessmentDraft(
-        rule, tariffs.compute(rule.as_rule(), application.data or {}, survey_measurements(application))
+        rule, tariffs.compute(rule.as_rule(), application.data or {}, survey_measurements(application), day=day)
     )
 
 

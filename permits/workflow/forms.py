@@ -47,7 +47,7 @@ def completion_payload(kind: str, post, data_fields=()) -> tuple[dict[str, Any],
         measurements = {}
         for i, name, value in _measurement_rows(post):
             if not name:
-                errors[f"m.{i}"] = _("Nama ukuran wajib diisi.")
+                errors[f"m.{i}"] = _("Pilih data objek yang diukur.")
             measurements[name[:60]] = value
         payload = {k: _s(post, k) for k in ("visit_date", "findings", "result", "latitude", "longitude")}
         return {**payload, "measurements": measurements}, errors

@@ -37,7 +37,13 @@ class Survey(StepHandler):
 
     def validate(self, *, task, application, payload, now):
         earliest, scheduled = survey_report_bounds(task)
-        clean, errors = payloads.survey_report(payload, today=local_day(now), earliest=earliest, scheduled=scheduled)
+        clean, errors = payloads.survey_report(
+            payload,
+            today=local_day(now),
+            earliest=earliest,
+            scheduled=scheduled,
+            numbers=payloads.numeric_fields(application.permit_type.data_fields.all()),
+        )
         return Completion(clean, errors, clean.get("result", ""))
 
     def before_finish(self, *, task, application, clean, actor, now):

@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from permits.catalog.rules import parse_decimal
+from permits.catalog.rules import FieldSpec, parse_decimal, validate_object_data
 from permits.core.identity import clean_foreign_id, clean_nik
 
 Result = tuple[dict[str, Any], dict[str, str]]
@@ -83,9 +83,54 @@ def survey_schedule(raw: dict, *, today: datetime.date, latest: datetime.date) -
     return {"visit_date": visit, "note": _text(raw, "note", errors, required=False, limit=500)}, errors
 
 
-def survey_report(raw: dict, *, today: datetime.date, earliest: datetime.date, scheduled: bool) -> Result:
+def numeric_fields(fields) -> list:
+    """The object-data fields a surveyor can measure: the permit type's numbers (integer or decimal)."""
+    return [f for f in fields if f.type in ("integer", "decimal")]
+
+
+def _measurements(raw: Any, numbers: list[FieldSpec] | None, errors: dict) -> dict[str, str]:
+    """Measurements by field code. With `numbers` (the permit type's numeric fields) each name must be one
+    of them and each value a number of its type and range, so a misspelt name cannot be ignored by the
+    tariff, which would then silently take the declared value instead."""
+    if not isinstance(raw, dict):
+        errors["measurements"] = "Ukuran harus berupa pasangan nama dan angka."
+        return {}
+    by_code = {f.code: f for f in numbers} if numbers is not None else None
+    clean: dict[str, str] = {}
+    for name, value in raw.items():
+        name = str(name)[:60]
+        if by_code is not None and name not in by_code:
+            choices = ", ".join(f"{f.code} ({f.label_id})" for f in numbers) or "-"
+            errors[f"measurements.{name}"] = (
+                f"Ukuran '{name}' bukan data objek berupa angka untuk jenis izin ini. Pilih salah satu: {choices}."
+            )
+            continue
+        try:
+            number = parse_decimal(value)
+        except (InvalidOperation, ValueError):
+            errors[f"measurements.{name}"] = "Ukuran harus berupa angka."
+            continue
+        if by_code is not None:
+            checked, problems = validate_object_data([by_code[name]], {name: value})
+            if problems:
+                errors[f"measurements.{name}"] = problems[name]
+                continue
+            number = Decimal(str(checked[name]))
+        clean[name] = f"{number.normalize():f}"
+    return clean
+
+
+def survey_report(
+    raw: dict,
+    *,
+    today: datetime.date,
+    earliest: datetime.date,
+    scheduled: bool,
+    numbers: list[FieldSpec] | None = None,
+) -> Result:
     """The report of a visit that took place: its date is not after `today` and not before `earliest`
-    (the scheduled visit day, or the day the survey step opened when no visit was scheduled)."""
+    (the scheduled visit day, or the day the survey step opened when no visit was scheduled). Its
+    measurements are the permit type's numeric fields (`numbers`, see `_measurements`)."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
         "visit_date": _date(raw, "visit_date", errors),
@@ -104,16 +149,7 @@ def survey_report(raw: dict, *, today: datetime.date, earliest: datetime.date, s
         )
     if clean["result"] not in ("pass", "fail"):
         errors["result"] = "Hasil survei harus sesuai (pass) atau tidak sesuai (fail)."
-    measurements = raw.get("measurements") or {}
-    if not isinstance(measurements, dict):
-        errors["measurements"] = "Ukuran harus berupa pasangan nama dan angka."
-        measurements = {}
-    clean["measurements"] = {}
-    for name, value in measurements.items():
-        try:
-            clean["measurements"][str(name)[:60]] = f"{parse_decimal(value).normalize():f}"
-        except (InvalidOperation, ValueError):
-            errors[f"measurements.{name}"] = "Ukuran harus berupa angka."
+    clean["measurements"] = _measurements(raw.get("measurements") or {}, numbers, errors)
     for key, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
         value = raw.get(key)
         if value in (None, ""):

@@ -32,7 +32,7 @@ from permits.core.permissions import may
 from permits.core.roles import LEADERS, PEOPLE_SEARCHERS, ROLES, has_role, user_roles
 from permits.workflow.models import Application
 
-from . import forms, selectors, services
+from . import forms, payloads, selectors, services
 from .models import Task
 from .sla import DUE_SOON, ON_TIME, OVERDUE, humanize
 from .steps import latest_payload
@@ -286,6 +286,7 @@ def task_context(request, task: Task, *, form: str = "", error: ServiceError | N
         else None,
         "reasons": rejection_reasons_for(app.permit_type_id) if can_work else [],
         "measure_rows": [str(i) for i in range(forms.MEASUREMENT_ROWS)],
+        "measure_fields": payloads.numeric_fields(data_fields),
         "levy_rows": [str(i) for i in range(forms.LEVY_ROWS)],
         "assessed_total": assessed,
         "assessed_total_label": rupiah(assessed) if assessed else "",

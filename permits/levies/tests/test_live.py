@@ -33,6 +33,10 @@ def test_pbg_walk_paid_by_the_simulator_over_http(live_server, officers, snap_cr
             "luas_bangunan": "140",  # declared
             "jumlah_lantai": "2",
             "fungsi_bangunan": "Usaha",
+            "kompleksitas": "Tidak sederhana",
+            "permanensi": "Permanen",
+            "status_kepemilikan": "Perorangan/Badan usaha",
+            "jenis_pembangunan": "Bangunan baru",
             "alamat_lokasi": "Jl. Pajajaran No. 12",
             "kelurahan": "Baranangsiang",
         },
@@ -54,8 +58,9 @@ def test_pbg_walk_paid_by_the_simulator_over_http(live_server, officers, snap_cr
     app.refresh_from_db()
     assert app.status == "awaiting_payment"
     bill = Bill.objects.get(application=app)
-    # 150 m2 (surveyed) x Rp 12.500 x 1,5 (Usaha) x 1,09 (2 lantai) = 3.065.625 -> Rp 3.066.000
-    assert bill.amount == Decimal(3066000)
+    # PP 16/2021: 150 m2 (surveyed) x It (0,70 x (0,3x2 + 0,2x2 + 0,5x1,09 = 1,545) x 1 = 1,0815) x Ibg 1
+    # x Ilo 0,005 x SHST Rp 5.800.000 (2026, the latest the demo sets) = 4.704.525 -> Rp 4.705.000
+    assert bill.amount == Decimal(4705000)
 
     call_command("bank_simulate", "pay", bill.virtual_account_no, base_url=live_server.url)
 
@@ -66,7 +71,7 @@ def test_pbg_walk_paid_by_the_simulator_over_http(live_server, officers, snap_cr
     assert bill.state == "paid" and bill.paid_payment.channel == "snap"
     assert app.status == "in_process" and active(app).kind == "approval"
     levy = levy_for_tracking(app)
-    assert levy["paid"] and levy["amount_display"] == "Rp 3.066.000"
+    assert levy["paid"] and levy["amount_display"] == "Rp 4.705.000"
     assert list(BankCall.objects.order_by("id").values_list("response_code", flat=True)) == [
         "2007300",
         "2002400",

@@ -114,7 +114,17 @@ def test_an_assessment_keeps_its_rule_when_a_new_version_comes_into_force(office
     assert (old.rule.version, old.total) == ("2025", Decimal(1000000))
     assert (new.rule.version, new.total) == ("2026.7", Decimal(1200000))
     old.refresh_from_db()
-    assert old.rule.version == "2025" and old.rule_snapshot["components"][0]["amount"] == "10000.00"
+    assert old.rule.version == "2025" and old.rule_snapshot["components"][0]["amount"] == "10000"
+    # the version the SKRD used can no longer change (a new version is made instead)
+    with pytest.raises(Conflict) as refused:
+        component = old.rule.components.first()
+        component.amount = Decimal(9000)
+        component.save()
+    assert refused.value.code == "tariff_rule_used" and "versi baru" in refused.value.message
+    with pytest.raises(Conflict):
+        old.rule.delete()
+    copy = old.rule.copy_as_version(version="2026.8", effective_from=datetime.date(2026, 8, 1))
+    assert [c.amount for c in copy.components.all()] == [c.amount for c in old.rule.components.all()]
 
 
 def test_teller_payment_is_recorded_exactly_once(officers, awaiting):

@@ -181,3 +181,80 @@ def test_total_is_the_sum_of_whole_lines_and_never_below_the_minimum(luas, fungs
     assert result.total == sum(line.amount for line in result.lines)
     assert all(line.amount == line.amount.to_integral_value() for line in result.lines)
     assert result.total >= D(500000)
+
+
+# --- the structure of the regulations: separate lines, weighted sums, constants, yearly values -------
+
+STRUCTURED = Rule(
+    permit_type="PBG",
+    version="x",
+    effective_from=datetime.date(2024, 1, 1),
+    effective_to=None,
+    legal_basis="",
+    rounding_unit=D(1),
+    components=(
+        Component("rate", "Bangunan", D(1), ("luas",), "m2", code="bg"),
+        Component("rate", "Pagar", D(1000), ("pagar",), "m", code="pagar", optional=True),
+        Component(
+            "weighted",
+            "Parameter",
+            symbol="S",
+            applies_to=("bg",),
+            terms=(
+                tariffs.Term("a", D("0.5"), {"x": D(2), "y": D(4)}),
+                tariffs.Term("b", D("0.5"), {"*": D(1)}),
+            ),
+        ),
+        Component("constant", "Ilo", D("0.5"), symbol="Ilo", applies_to=("bg",), maximum=D(1)),
+        Component("yearly", "SHST", symbol="SHST", unit="Rp", factors={"2025": D(100), "2026": D(200)}),
+    ),
+)
+
+
+def test_factors_multiply_only_the_lines_they_name():
+    result = compute(STRUCTURED, {"luas": "10", "a": "y", "b": "z", "pagar": "3"}, day=datetime.date(2026, 2, 1))
+    # building: 10 x (0,5x4 + 0,5x1 = 2,5) x 0,5 x 200 = 2.500; fence: 3 x 1.000 x 200 (yearly names no line: all)
+    assert [line.amount for line in result.lines] == [D(2500), D(600000)]
+    assert result.lines[0].basis == "10 m2 x S 2,5 (0,5x4 + 0,5x1) x Ilo 0,5 x SHST 2026 Rp 200"
+    assert result.lines[1].basis == "3 m x Rp 1.000 x SHST 2026 Rp 200"
+
+
+def test_an_optional_line_without_its_value_is_left_out_but_a_required_one_is_missing():
+    result = compute(STRUCTURED, {"luas": "10", "a": "x", "b": "z"}, day=datetime.date(2025, 2, 1))
+    # 10 x (0,5x2 + 0,5x1 = 1,5) x 0,5 x 100 (SHST 2025) = 750
+    assert [line.description for line in result.lines] == ["Bangunan"] and result.total == D(750)
+    assert compute(STRUCTURED, {"a": "x", "b": "z", "pagar": "3"}, day=datetime.date(2025, 2, 1)).missing == ("luas",)
+
+
+def test_a_weighted_sum_reports_each_unknown_value_and_a_yearly_value_needs_a_day():
+    result = compute(STRUCTURED, {"luas": "10", "a": "w"})
+    # "*" stands for a value not listed, not for no value at all
+    assert result.missing == ("a=w", "b", "tahun") and result.lines == ()
+    assert compute(STRUCTURED, {"luas": "1", "a": "x", "b": "q"}, day=datetime.date(2024, 5, 1)).missing == (
+        "SHST 2024",
+    )
+
+
+def test_rule_problems_name_a_rate_above_its_cap_and_a_factor_for_no_line():
+    broken = Rule(
+        "X",
+        "1",
+        datetime.date(2024, 1, 1),
+        None,
+        "",
+        (
+            Component("rate", "Pajak", D(1), ("v",), code="pajak"),
+            Component("constant", "Tarif", D("0.3"), maximum=D("0.2")),
+            Component("coefficient", "Indeks", class_field="k", factors={"*": D(1)}, applies_to=("bangunan",)),
+        ),
+    )
+    problems = tariffs.rule_problems(broken)
+    assert problems == [
+        ("over_cap", {"label": "Tarif", "value": "0,3", "maximum": "0,2"}),
+        ("no_line", {"label": "Indeks", "code": "bangunan", "codes": "pajak"}),
+    ]
+    assert tariffs.rule_problems(STRUCTURED) == []
+
+
+def test_structured_rule_survives_a_round_trip_as_data():
+    assert tariffs.rule_from_dict(tariffs.rule_to_dict(STRUCTURED)) == STRUCTURED

@@ -2,6 +2,7 @@ import datetime
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from permits.core.errors import Conflict, Forbidden, ServiceError
 from permits.core.models import AuditEvent, CalendarClosure
@@ -275,3 +276,28 @@ def test_auto_assign_picks_the_least_loaded_officer(settings, officers, register
     a, b = active(first_app).assignee, active(second_app).assignee
     assert {a, b} == {officers["verifier"], second}
     assert Application.objects.get(pk=first_app.pk).status == "registered"
+
+
+@pytest.mark.parametrize(
+    ("measurements", "field", "says"),
+    [
+        ({"luas_bangunan": "150"}, "measurements.luas_bangunan", "bukan data objek berupa angka"),  # a typo
+        ({"fungsi": "2"}, "measurements.fungsi", "bukan data objek berupa angka"),  # a choice, not a number
+        ({"lantai": "2,5"}, "measurements.lantai", "bilangan bulat"),
+        ({"luas": "0"}, "measurements.luas", "minimal 1"),
+    ],
+)
+def test_survey_measurements_are_the_permit_types_numeric_fields(officers, register, measurements, field, says):
+    app = register()
+    claim_and_complete(officers, app, "verifier", {"documents_valid": True, "survey_required": True})
+    task = active(app)
+    today = timezone.localdate().isoformat()
+    payload = {"visit_date": today, "findings": "Sesuai", "result": "pass", "measurements": measurements}
+    with pytest.raises(ServiceError) as refused:
+        wf.task_complete(actor=officers["surveyor"], task_id=task.pk, payload=payload)
+    assert says in refused.value.fields[field]
+    assert active(app).pk == task.pk  # nothing finished: the tariff never sees the misspelt name
+    payload["measurements"] = {"luas": "121,5", "lantai": "2"}
+    wf.task_complete(actor=officers["surveyor"], task_id=task.pk, payload=payload)
+    task.refresh_from_db()
+    assert task.payload["measurements"] == {"luas": "121.5", "lantai": "2"}

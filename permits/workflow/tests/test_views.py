@@ -174,10 +174,23 @@ def test_survey_report_measurement_error_shows_under_its_row(client, officers, r
     client.post(f"/kerja/tugas/{task.pk}/ambil/")
     res = client.post(
         f"/kerja/tugas/{task.pk}/selesai/",
-        {"visit_date": "2026-11-27", "findings": "x", "result": "pass", "m.name.1": "tinggi", "m.value.1": "abc"},
+        {
+            "visit_date": "2026-11-27",
+            "findings": "x",
+            "result": "pass",
+            "m.name.1": "luas",
+            "m.value.1": "abc",
+            "m.name.2": "tinggi",  # not a field of this permit type (posted by hand: the select does not offer it)
+            "m.value.2": "7",
+        },
     )
     assert res.status_code == 422
-    assert "Ukuran harus berupa angka." in html(res) and 'value="abc"' in html(res)
+    page = html(res)
+    assert "Ukuran harus berupa angka." in page and 'value="abc"' in page
+    assert "Ukuran &#x27;tinggi&#x27; bukan data objek berupa angka" in page
+    # the measurement is chosen from the permit type's numeric fields, and the choice is kept
+    assert '<option value="luas" selected>' in page and '<option value="lantai"' in page
+    assert '<option value="fungsi"' not in page  # a choice field is not a measurement
 
 
 def test_data_entry_form_is_prefilled_and_validation_error_keeps_input(client, officers, register):

@@ -31,11 +31,16 @@ PBG_DATA = {  # label on the form -> value typed or chosen
     "Luas bangunan": "140",  # declared; the surveyor measures 150 m2 on site
     "Jumlah lantai": "2",
     "Fungsi bangunan": "Usaha",
+    "Kompleksitas bangunan": "Tidak sederhana",
+    "Permanensi bangunan": "Permanen",
+    "Kepemilikan bangunan": "Perorangan/Badan usaha",
+    "Jenis pembangunan": "Bangunan baru",
     "Alamat lokasi": "Jl. Pajajaran No. 12",
     "Kelurahan": "Baranangsiang",
 }
-# 150 m2 (surveyed) x Rp 12.500 x 1,5 (Usaha) x 1,09 (2 lantai) = 3.065.625, rounded up to Rp 1.000
-PBG_LEVY = "Rp 3.066.000"
+# PP 16/2021 (docs/LEVY.md): 150 m2 (surveyed) x It 1,0815 x Ibg 1 x Ilo 0,005 x SHST Rp 5.800.000
+# = 4.704.525, rounded up to Rp 1.000
+PBG_LEVY = "Rp 4.705.000"
 TDUP_DATA = {
     "Nama usaha": "Kedai Kopi Nur'aini",
     "Bidang usaha pariwisata": "Jasa makanan dan minuman",
@@ -161,7 +166,7 @@ def test_building_permit_with_survey_and_levy_from_desk_to_decree_in_hand(journe
     report.get_by_label("Tanggal kunjungan").fill(today)
     report.get_by_label("Temuan di lapangan").fill("Bangunan sesuai gambar; luas terukur 150 m2.")
     choose(page, "Hasil survei", "Sesuai")
-    report.get_by_label("Nama ukuran 1").fill("luas_bangunan")
+    report.get_by_label("Nama ukuran 1").select_option(label="Luas bangunan (m2)")
     report.get_by_label("Nilai 1").fill("150")
     report.get_by_label("Lintang (GPS)").fill("-6,6011")
     report.get_by_label("Bujur (GPS)").fill("106,8050")
@@ -263,7 +268,7 @@ def test_building_permit_with_survey_and_levy_from_desk_to_decree_in_hand(journe
         app = Application.objects.get(registration_number=number)
         bill = Bill.objects.get(application=app)
         assert app.status == "collected"
-        assert bill.state == "paid" and bill.amount == Decimal(3066000) and bill.virtual_account_no == va
+        assert bill.state == "paid" and bill.amount == Decimal(4705000) and bill.virtual_account_no == va
         assert Decree.objects.filter(application=app).count() == 1
     assert j.problems == []
 
