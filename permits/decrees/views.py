@@ -241,7 +241,13 @@ def _verify_page(request, decree: Decree, *, check=None, error: str = "", status
     return render(
         request,
         "decrees/verify.html",
-        {"v": selectors.public_decree(decree), "check": check, "error": error, "max_mb": _max_mb()},
+        {
+            "v": selectors.public_decree(decree),
+            "stored": verification.stored_signature(decree),
+            "check": check,
+            "error": error,
+            "max_mb": _max_mb(),
+        },
         status=status,
     )
 

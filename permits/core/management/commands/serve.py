@@ -1,4 +1,5 @@
-"""`make run`: migrate, load the demo data once, then run the web server and the worker together.
+"""`make run`: migrate, load the demo data once, then run the web server and the worker together (and the
+local time-stamp authority / e-sign fake when no real ones are configured).
 
 Ctrl-C stops both: they share this process group, so the terminal's SIGINT reaches each; we then
 wait for them (and terminate whichever lingers) so nothing is left running.
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             subprocess.Popen([*manage, "run_huey", "--quiet"], env=env),
             subprocess.Popen([*manage, "runserver", "--noreload", f"{host}:{port}"], env=env),
         ]
+        # Decrees are time-stamped (and, with DECREE_SIGNER=esign, signed) over HTTP: with no TSA or e-sign URL
+        # of its own, development uses the local ones (permits/decrees/localsign.py, docs/DECREE.md).
+        local = f"http://{settings.DECREE_LOCAL_SIGNING_ADDRESS}/"
+        if settings.DECREE_TSA_URL.startswith(local) or settings.DECREE_ESIGN_URL.startswith(local):
+            procs.append(subprocess.Popen([*manage, "local_signing_services"], env=env))
         self.stdout.write(self.style.SUCCESS(f"\nSMART berjalan di http://{host}:{port}/  (Ctrl-C untuk berhenti)"))
         if not no_demo:
             call_command("demo_logins")
