@@ -3,14 +3,12 @@
 import itertools
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Step
 from permits.core.models import OfficialProfile
 from permits.core.tests.throttling import counter_store_kind  # noqa: F401 (fixture: each throttle store)
-from permits.decrees import localsign
 
 _counter = itertools.count(1)
 
@@ -22,20 +20,6 @@ VALID_APPLICANT = {
     "email": "siti@example.id",
     "address": "Jl. Pajajaran No. 12, Bogor",
 }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def local_signing_services():
-    """The local RFC 3161 TSA and BSrE e-sign fake on a free loopback port, for the whole run: every decree
-    the suite signs is time-stamped over HTTP for real (permits/decrees/localsign.py)."""
-    server = localsign.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    saved = settings.DECREE_TSA_URL, settings.DECREE_ESIGN_URL
-    settings.DECREE_TSA_URL, settings.DECREE_ESIGN_URL = f"{base}/tsa", f"{base}/esign"
-    yield base
-    settings.DECREE_TSA_URL, settings.DECREE_ESIGN_URL = saved
-    server.shutdown()
-    server.server_close()
 
 
 HEAD_OFFICIAL = {

@@ -11,6 +11,7 @@ per NIK for the fake e-sign service. Verification trusts this root only when no 
 import datetime
 import fcntl
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
@@ -45,9 +46,9 @@ def _pem_key(key) -> bytes:
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, plain)
 
 
-def dev_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+def dev_ca(var_dir: Path | None = None) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     """The development root CA (generated once into VAR_DIR; a file lock makes two processes agree)."""
-    var = Path(settings.VAR_DIR)
+    var = Path(var_dir or settings.VAR_DIR)
     var.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = var / f"{CA_NAME}.pem", var / f"{CA_NAME}.key"
     with open(var / f"{CA_NAME}.lock", "w") as lock:
@@ -55,7 +56,8 @@ def dev_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
         if not (cert_path.exists() and key_path.exists()):
             now = datetime.datetime.now(datetime.UTC)
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            name = _name("SMART Development Services CA (bukan untuk produksi)")
+            # A name of its own per CA: two var/ directories' roots are never mistaken for each other.
+            name = _name(f"SMART Dev Services CA {os.urandom(4).hex()} (bukan untuk produksi)")
             cert = (
                 x509.CertificateBuilder()
                 .subject_name(name)
@@ -78,8 +80,17 @@ def dev_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     return cert, key
 
 
-def dev_ca_root_path() -> Path:
-    return Path(settings.VAR_DIR) / f"{CA_NAME}.pem"
+def dev_ca_certificate() -> x509.Certificate:
+    """The development root's certificate alone (what verification trusts; loading the key is the slow part)."""
+    path = Path(settings.VAR_DIR) / f"{CA_NAME}.pem"
+    if not path.exists():
+        dev_ca()
+    return _load_certificate(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _load_certificate(path: str, mtime: float) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(Path(path).read_bytes())
 
 
 def issue(
@@ -88,9 +99,10 @@ def issue(
     timestamping: bool = False,
     not_before: datetime.datetime | None = None,
     not_after: datetime.datetime | None = None,
+    var_dir: Path | None = None,
 ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     """A new key and its certificate from the development CA: a document signer, or a TSA (`timestamping`)."""
-    ca_cert, ca_key = dev_ca()
+    ca_cert, ca_key = dev_ca(var_dir)
     now = datetime.datetime.now(datetime.UTC)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     builder = (
@@ -116,15 +128,15 @@ def issue(
     return builder.sign(ca_key, hashes.SHA256()), key
 
 
-def esign_identity(nik: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+def esign_identity(nik: str, var_dir: Path | None = None) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     """The fake e-sign service's key and certificate for `nik`, kept in VAR_DIR/esign-fake/ across restarts."""
-    folder = Path(settings.VAR_DIR) / "esign-fake"
+    folder = Path(var_dir or settings.VAR_DIR) / "esign-fake"
     folder.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = folder / f"{nik}.pem", folder / f"{nik}.key"
     with open(folder / f"{nik}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (cert_path.exists() and key_path.exists()):
-            cert, key = issue(f"Pejabat {nik[-4:]} (e-sign pengembangan)")
+            cert, key = issue(f"Pejabat {nik[-4:]} (e-sign pengembangan)", var_dir=var_dir)
             _write(key_path, _pem_key(key))
             _write(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())

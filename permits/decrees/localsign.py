@@ -17,9 +17,12 @@ digest signing) run without the national services. Never used in production (doc
 import base64
 import json
 import logging
+import socket
 import threading
+from contextlib import contextmanager
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
@@ -49,12 +52,22 @@ def fake_users() -> dict[str, str]:
 
 
 class Authority:
-    """The keys the local services hold: a TSA certificate and the fake e-sign keys, from the development CA."""
+    """The keys the local services hold: a TSA certificate and the fake e-sign keys, from the development CA of
+    the VAR_DIR they started with (a test that points VAR_DIR elsewhere does not change whose CA they use)."""
+
+    def __init__(self, var_dir: Path):
+        self.var_dir = var_dir
+
+    @cached_property
+    def ca_certificate(self):
+        return devpki.dev_ca(self.var_dir)[0]
 
     @cached_property
     def stamper(self) -> DummyTimeStamper:
-        ca_cert, _key = devpki.dev_ca()
-        cert, key = devpki.issue("SMART Local Time-Stamp Authority (pengembangan)", timestamping=True)
+        ca_cert = self.ca_certificate
+        cert, key = devpki.issue(
+            "SMART Local Time-Stamp Authority (pengembangan)", timestamping=True, var_dir=self.var_dir
+        )
         der_key = key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
@@ -65,7 +78,7 @@ class Authority:
         )
 
     def esign(self, nik: str):
-        return devpki.esign_identity(nik)
+        return devpki.esign_identity(nik, self.var_dir)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -95,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         if nik not in fake_users():
             return self._json(404, {"error": "NIK tidak terdaftar", "status_code": UNKNOWN_NIK})
         cert, _key = self.server.authority.esign(nik)
-        ca_cert, _ca_key = devpki.dev_ca()
+        ca_cert = self.server.authority.ca_certificate
         chain = [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in (cert, ca_cert)]
         return self._json(200, {"nik": nik, "certificate": chain[0], "chain": chain[1:]})
 
@@ -130,10 +143,36 @@ class Handler(BaseHTTPRequestHandler):
         return self._json(200, {"signatures": [base64.b64encode(s).decode() for s in signatures]})
 
 
+def uses_local() -> bool:
+    """Whether the configured TSA or e-sign URL is the local services' address (development)."""
+    local = f"http://{settings.DECREE_LOCAL_SIGNING_ADDRESS}/"
+    return settings.DECREE_TSA_URL.startswith(local) or settings.DECREE_ESIGN_URL.startswith(local)
+
+
+@contextmanager
+def running():
+    """For a command that signs (load_demo): serve the local services in this process for the block, unless
+    something already listens on their address (`make run` starts them first) or real services are configured."""
+    host, _, port = settings.DECREE_LOCAL_SIGNING_ADDRESS.rpartition(":")
+    server = None
+    if uses_local():
+        try:
+            socket.create_connection((host, int(port)), timeout=0.5).close()
+        except OSError:
+            server = start(host, int(port))
+    try:
+        yield
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+
 def start(host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """Serve the local signing services in a background thread; `server.server_address` tells the port."""
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
-    server.authority = Authority()
+    server.authority = Authority(Path(settings.VAR_DIR))
+    server.authority.stamper  # noqa: B018  (the TSA certificate now, from this VAR_DIR's CA)
     threading.Thread(target=server.serve_forever, name="local-signing", daemon=True).start()
     return server

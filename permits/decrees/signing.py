@@ -248,7 +248,7 @@ def trust_roots() -> tuple[asn1_x509.Certificate, ...]:
     if path:
         return _roots_from(path)
     roots = list(signing_identity().trust_roots)
-    ca_cert, _key = devpki.dev_ca()
+    ca_cert = devpki.dev_ca_certificate()
     roots.append(asn1_x509.Certificate.load(ca_cert.public_bytes(serialization.Encoding.DER)))
     return tuple(roots)
 
@@ -282,12 +282,21 @@ def tsa_unavailable() -> ServiceError:
 
 
 def timestamper() -> TimeStamper:
-    """The RFC 3161 time-stamp authority at DECREE_TSA_URL (production: BSrE's; development: the local one)."""
+    """The RFC 3161 time-stamp authority at DECREE_TSA_URL (production: BSrE's; development: the local one).
+    One client per configuration, kept: it remembers the TSA's certificates (pyHanko asks for them once with a
+    trial request), so each signature then costs one request."""
     url = settings.DECREE_TSA_URL
     if not url:
         raise ImproperlyConfigured("DECREE_TSA_URL is not set: decrees need a signature time-stamp (PAdES B-T).")
-    auth = (settings.DECREE_TSA_USERNAME, settings.DECREE_TSA_PASSWORD) if settings.DECREE_TSA_USERNAME else None
-    return RequestsHTTPTimeStamper(url, timeout=settings.DECREE_SIGNING_TIMEOUT_SECONDS, auth=auth)
+    return _timestamper(
+        url, settings.DECREE_TSA_USERNAME, settings.DECREE_TSA_PASSWORD, settings.DECREE_SIGNING_TIMEOUT_SECONDS
+    )
+
+
+@lru_cache(maxsize=4)
+def _timestamper(url: str, username: str, password: str, timeout: float) -> TimeStamper:
+    auth = (username, password) if username else None
+    return RequestsHTTPTimeStamper(url, timeout=timeout, auth=auth)
 
 
 async def _validation_paths(signer: signers.Signer, stamper: TimeStamper, context: ValidationContext) -> list:
