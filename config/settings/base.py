@@ -302,6 +302,24 @@ DECREE_TRUST_ROOTS_PATH = os.environ.get("DECREE_TRUST_ROOTS_PATH", "")
 # Without DECREE_SIGNING_P12_PATH, generate a development certificate into VAR_DIR on first use.
 # Production must set DECREE_SIGNING_DEV_CERT=false (manage.py check --deploy reports it).
 DECREE_SIGNING_DEV_CERT = env_bool("DECREE_SIGNING_DEV_CERT", True)
+# Which signer makes the signature (permits/decrees/signers.py): "pkcs12" (the key file above) or "esign"
+# (BSrE's e-sign service: the digest is sent with the signer's NIK and the passphrase the head types).
+DECREE_SIGNER = os.environ.get("DECREE_SIGNER", "pkcs12")
+# Development and tests: the local time-stamp authority and e-sign fake (permits/decrees/localsign.py) listen
+# here; `make run` starts them. Production sets DECREE_TSA_URL (BSrE's TSA) and DECREE_ESIGN_URL.
+DECREE_LOCAL_SIGNING_ADDRESS = os.environ.get("DECREE_LOCAL_SIGNING_ADDRESS", "127.0.0.1:8479")
+DECREE_TSA_URL = os.environ.get("DECREE_TSA_URL", f"http://{DECREE_LOCAL_SIGNING_ADDRESS}/tsa")  # RFC 3161
+DECREE_TSA_USERNAME = os.environ.get("DECREE_TSA_USERNAME", "")  # HTTP basic auth, if the TSA asks for it
+DECREE_TSA_PASSWORD = os.environ.get("DECREE_TSA_PASSWORD", "")
+DECREE_SIGNING_TIMEOUT_SECONDS = float(os.environ.get("DECREE_SIGNING_TIMEOUT_SECONDS", "15"))  # TSA, e-sign, OCSP
+# Fetch OCSP responses/CRLs named in the certificates while signing (embedded as PAdES B-LT validation data).
+DECREE_REVOCATION_FETCH = env_bool("DECREE_REVOCATION_FETCH", True)
+DECREE_ESIGN_URL = os.environ.get("DECREE_ESIGN_URL", f"http://{DECREE_LOCAL_SIGNING_ADDRESS}/esign")
+DECREE_ESIGN_CLIENT_ID = os.environ.get("DECREE_ESIGN_CLIENT_ID", "")  # the office's API account (basic auth)
+DECREE_ESIGN_CLIENT_SECRET = os.environ.get("DECREE_ESIGN_CLIENT_SECRET", "")
+DECREE_ESIGN_NIK = os.environ.get("DECREE_ESIGN_NIK", "3171014508800002")  # the signing official's NIK at BSrE
+# The local fake only: the NIKs it holds a key for and their passphrases ("nik:passphrase,...").
+DECREE_ESIGN_FAKE_USERS = os.environ.get("DECREE_ESIGN_FAKE_USERS", "3171014508800002:rahasia-demo-123")
 DECREE_DIGITAL_DELIVERY = env_bool("DECREE_DIGITAL_DELIVERY", True)  # applicants download the SK with their PIN
 DECREE_VERIFY_UPLOADS_PER_HOUR = int(os.environ.get("DECREE_VERIFY_UPLOADS_PER_HOUR", "20"))  # per client address
 DECREE_VERIFY_MAX_BYTES = int(os.environ.get("DECREE_VERIFY_MAX_MB", "10")) * 1024 * 1024

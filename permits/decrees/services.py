@@ -32,7 +32,7 @@ from permits.core.sequences import sequence_next
 from permits.workflow.models import Application
 from permits.workflow.services import audit_application
 
-from . import drafting, signing
+from . import drafting, signers, signing
 from .models import ELEMENT_CODES, Decree, Handover, SurveyInvitation, SurveyResponse
 
 log = logging.getLogger("permits.decrees")
@@ -113,12 +113,13 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
         signer_position=official.position,
         signer_nip=official.nip,
     )
-    identity = signing.signing_identity()
+    signer = signers.current()  # the key file, or BSrE's e-sign with the head's passphrase (signers.py)
     signed = signing.sign_pdf(
         drafting.render_pdf(draft),
         reason=f"Keputusan nomor {number}",
         location=settings.DECREE_PLACE,
         signer_name=official.full_name,
+        signer=signer.pyhanko_signer(),
     )
     digest = hashlib.sha256(signed).hexdigest()
     name = default_storage.save(f"{FILES_DIR}/{year}/{seq:06d}-{secrets.token_hex(8)}.pdf", ContentFile(signed))
@@ -142,8 +143,8 @@ def decree_issue(*, application: Application, actor, now: datetime.datetime | No
                 signer_name=official.full_name,
                 signer_position=official.position,
                 signer_nip=official.nip,
-                certificate_fingerprint=identity.fingerprint,
-                certificate_subject=identity.subject[:300],
+                certificate_fingerprint=signer.fingerprint,
+                certificate_subject=signer.subject[:300],
             )
     except IntegrityError:
         default_storage.delete(name)

@@ -1,11 +1,13 @@
 """The office's electronic signature on decrees (PAdES with pyHanko) and the check of a signed file.
 
 The whole outside world of signing sits behind two functions: `sign_pdf(pdf) -> signed pdf` and
-`check_pdf(pdf) -> SignatureCheck`. The key is a PKCS#12 file and its password from settings
-(DECREE_SIGNING_P12_PATH, DECREE_SIGNING_P12_PASSWORD): in production the certificate the office
-holds from BSrE. Signatures are checked against DECREE_TRUST_ROOTS_PATH (PEM/DER certificates,
-e.g. the BSrE root), or, when that is unset, against the self-signed certificates inside the
-PKCS#12 file.
+`check_pdf(pdf) -> SignatureCheck`. A signature is PAdES B-LT: an RFC 3161 time-stamp from the TSA at
+DECREE_TSA_URL (B-T) and the certificates/OCSP/CRLs in the DSS of the signed revision (B-LT). Who makes
+the signature value is signers.py's choice (this PKCS#12 identity, or BSrE's e-sign service). The key
+file is DECREE_SIGNING_P12_PATH with DECREE_SIGNING_P12_PASSWORD: in production the certificate the
+office holds from BSrE. Signatures are checked against DECREE_TRUST_ROOTS_PATH (PEM/DER certificates,
+e.g. the BSrE roots), or, when that is unset, against the self-signed certificates inside the PKCS#12
+file and the development CA of the local TSA and e-sign fake (devpki.py).
 
 Development: when DECREE_SIGNING_P12_PATH is unset (and DECREE_SIGNING_DEV_CERT allows it), a
 development root certificate and a signing certificate issued by it are generated on first use
@@ -13,6 +15,7 @@ into VAR_DIR/decree-signing.p12, its password into VAR_DIR/decree-signing.p12.pa
 never committed). A file lock makes two processes starting together generate it once.
 """
 
+import asyncio
 import datetime
 import fcntl
 import hashlib
@@ -33,18 +36,28 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _l
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import get_pyca_cryptography_hash, load_certs_from_pemder
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathError
+from pyhanko_certvalidator.errors import ValidationError as CertValidationError
+
+from permits.core.errors import ServiceError
+
+from . import devpki
 
 log = logging.getLogger("permits.decrees.signing")
 FIELD_NAME = "TTE-SK"
 DEV_P12_NAME = "decree-signing.p12"
-SIGNATURE_BYTES = 16384  # room for the CMS signature with a chain of a few certificates (hex doubles it)
+SIGNATURE_BYTES = 32768  # room for the CMS: a chain of a few certificates and the time-stamp token (hex doubles it)
 
 
 class _Signer(signers.SimpleSigner):
@@ -79,11 +92,14 @@ class SignatureCheck:
 
     signed: bool = False
     intact: bool = False  # the signed bytes are unchanged
-    trusted: bool = False  # the certificate chains to a trust root and was valid at signing
+    trusted: bool = False  # chains to a trust root and was valid at signing (the time-stamp's time, if any)
     whole_file: bool = False  # nothing was appended after the signature
     signer_fingerprint: str = ""
     signer_name: str = ""
     signed_at: datetime.datetime | None = None
+    timestamp_at: datetime.datetime | None = None  # the trusted RFC 3161 time-stamp's time (PAdES B-T)
+    certificate_valid_now: bool = False  # the certificate still validates at the time of the check
+    long_term: bool = False  # validation data embedded (PAdES B-LT DSS)
     problem: str = ""
 
     @property
@@ -224,19 +240,110 @@ def signing_identity() -> Identity:
     return _load(str(path), mtime, password, getattr(settings, "DECREE_TRUST_ROOTS_PATH", "") or "")
 
 
-def validation_context() -> ValidationContext:
-    """Trust exactly the configured roots; no network fetching (revocation soft-fails offline)."""
-    identity = signing_identity()
-    return ValidationContext(trust_roots=list(identity.trust_roots), allow_fetching=False)
+def trust_roots() -> tuple[asn1_x509.Certificate, ...]:
+    """What signatures and time-stamps are checked against: DECREE_TRUST_ROOTS_PATH (production: BSrE's roots);
+    unset (development, tests): the PKCS#12 file's own roots and the development CA of the local TSA and
+    e-sign fake (devpki.py)."""
+    path = getattr(settings, "DECREE_TRUST_ROOTS_PATH", "") or ""
+    if path:
+        return _roots_from(path)
+    roots = list(signing_identity().trust_roots)
+    ca_cert = devpki.dev_ca_certificate()
+    roots.append(asn1_x509.Certificate.load(ca_cert.public_bytes(serialization.Encoding.DER)))
+    return tuple(roots)
+
+
+@lru_cache(maxsize=4)
+def _roots_from(path: str) -> tuple[asn1_x509.Certificate, ...]:
+    return tuple(load_certs_from_pemder([path]))
+
+
+def validation_context(
+    *, moment: datetime.datetime | None = None, dss: DocumentSecurityStore | None = None
+) -> ValidationContext:
+    """Trust exactly the configured roots; no network fetching (revocation soft-fails offline); the
+    certificates, OCSP responses and CRLs embedded in the file's DSS (PAdES B-LT) are used; `moment`
+    validates at that time instead of now (the time-stamp's time)."""
+    kwargs = {"trust_roots": list(trust_roots()), "allow_fetching": False, "moment": moment}
+    if dss is not None:
+        return dss.as_validation_context(kwargs)
+    return ValidationContext(**kwargs)
+
+
+# --- time-stamp and validation data (PAdES B-T, B-LT) ---------------------------------------------
+
+
+def tsa_unavailable() -> ServiceError:
+    return ServiceError(
+        "tsa_unavailable",
+        _l("Layanan cap waktu (TSA) tidak dapat dihubungi: SK belum ditandatangani. Coba lagi beberapa saat lagi."),
+        status=503,
+    )
+
+
+def timestamper() -> TimeStamper:
+    """The RFC 3161 time-stamp authority at DECREE_TSA_URL (production: BSrE's; development: the local one).
+    One client per configuration, kept: it remembers the TSA's certificates (pyHanko asks for them once with a
+    trial request), so each signature then costs one request."""
+    url = settings.DECREE_TSA_URL
+    if not url:
+        raise ImproperlyConfigured("DECREE_TSA_URL is not set: decrees need a signature time-stamp (PAdES B-T).")
+    return _timestamper(
+        url, settings.DECREE_TSA_USERNAME, settings.DECREE_TSA_PASSWORD, settings.DECREE_SIGNING_TIMEOUT_SECONDS
+    )
+
+
+@lru_cache(maxsize=4)
+def _timestamper(url: str, username: str, password: str, timeout: float) -> TimeStamper:
+    auth = (username, password) if username else None
+    return RequestsHTTPTimeStamper(url, timeout=timeout, auth=auth)
+
+
+async def _validation_paths(signer: signers.Signer, stamper: TimeStamper, context: ValidationContext) -> list:
+    """The signer's and the TSA's certification paths, with their revocation data fetched into `context`."""
+    validator = CertificateValidator(
+        signer.signing_cert, intermediate_certs=list(signer.cert_registry), validation_context=context
+    )
+    paths = [await validator.async_validate_usage(set())]
+    try:
+        async for path in stamper.validation_paths(context):
+            paths.append(path)
+    except (PathError, CertValidationError) as exc:  # its token still carries its certificates; checks judge it
+        log.warning("the TSA's certificate does not chain to a trust root: %s", exc)
+    return paths
+
+
+def embed_validation_data(writer: IncrementalPdfFileWriter, signer: signers.Signer, stamper: TimeStamper) -> None:
+    """PAdES B-LT: the certificates of the signer's and the TSA's paths, and the OCSP responses/CRLs their
+    certificates name (fetched where reachable), in the document's DSS, written in the same revision as the
+    signature, so the signature still covers the whole file (validators say "total document signed")."""
+    context = ValidationContext(
+        trust_roots=list(trust_roots()),
+        allow_fetching=settings.DECREE_REVOCATION_FETCH,
+        revocation_mode="soft-fail",
+    )
+    try:
+        paths = asyncio.run(_validation_paths(signer, stamper, context))
+    except TimestampRequestError:
+        raise tsa_unavailable() from None
+    except (PathError, CertValidationError) as exc:  # an unverifiable signature is not made
+        raise ImproperlyConfigured(f"the decree signing certificate does not chain to a trust root: {exc}") from exc
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths, validation_context=context)
 
 
 # --- signing and checking -----------------------------------------------------------------------
 
 
-def sign_pdf(pdf: bytes, *, reason: str, location: str, signer_name: str) -> bytes:
-    """`pdf` with an invisible PAdES (ETSI.CAdES.detached) signature of the office appended."""
-    identity = signing_identity()
+def sign_pdf(
+    pdf: bytes, *, reason: str, location: str, signer_name: str, signer: signers.Signer | None = None
+) -> bytes:
+    """`pdf` with an invisible PAdES signature appended: ETSI.CAdES.detached, SHA-256, an RFC 3161 signature
+    time-stamp (B-T) and the validation data (B-LT). `signer` makes the signature value (signers.py; default:
+    the PKCS#12 identity). No reachable TSA: nothing is signed (`tsa_unavailable`, docs/DECREE.md)."""
+    signer = signer or signing_identity().signer
+    stamper = timestamper()
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    embed_validation_data(writer, signer, stamper)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -246,31 +353,63 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, signer_name: str) -> byt
         name=signer_name,
     )
     # Reserving the space up front saves pyHanko a trial signature to measure it (halves the time).
-    out = signers.sign_pdf(writer, meta, signer=identity.signer, bytes_reserved=SIGNATURE_BYTES)
+    try:
+        out = signers.sign_pdf(writer, meta, signer=signer, timestamper=stamper, bytes_reserved=SIGNATURE_BYTES)
+    except TimestampRequestError:
+        raise tsa_unavailable() from None
     return out.getvalue()
 
 
-def check_pdf(data: bytes) -> SignatureCheck:
-    """Validate the decree signature in `data`; any unreadable or foreign file is simply not valid."""
+def _dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
+    try:
+        return DocumentSecurityStore.read_dss(reader)
+    except (KeyError, NoDSSFoundError):
+        return None
+
+
+def check_pdf(data: bytes, *, at: datetime.datetime | None = None) -> SignatureCheck:
+    """Validate the decree signature in `data` (now, or `at`); any unreadable or foreign file is simply not valid.
+
+    With a trusted time-stamp, the signer's certificate is judged at the time-stamp's time: a decree signed
+    while its certificate was valid stays valid after the certificate expires."""
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
+        dss = _dss(reader)
     except Exception as exc:  # a damaged or hostile file must not break the page
         return SignatureCheck(problem=f"unreadable: {type(exc).__name__}")
     if not signatures:
         return SignatureCheck(problem="no signature")
     embedded = next((s for s in signatures if s.field_name == FIELD_NAME), signatures[-1])
     try:
-        status = validate_pdf_signature(embedded, signer_validation_context=validation_context())
+        status = validate_pdf_signature(
+            embedded,
+            signer_validation_context=validation_context(moment=at, dss=dss),
+            ts_validation_context=validation_context(moment=at, dss=dss),
+        )
+        stamp = status.timestamp_validity
+        stamped = stamp is not None and stamp.intact and stamp.valid and stamp.trusted
+        trusted_now = bool(status.trusted)
+        trusted_then = trusted_now
+        if stamped and not trusted_now:  # e.g. the certificate has expired since: judge it at the time-stamp
+            then = validate_pdf_signature(
+                embedded,
+                signer_validation_context=validation_context(moment=stamp.timestamp, dss=dss),
+                ts_validation_context=validation_context(moment=at, dss=dss),
+            )
+            trusted_then = bool(then.trusted and then.intact and then.valid)
     except Exception as exc:
         return SignatureCheck(signed=True, problem=f"invalid: {type(exc).__name__}")
     cert = status.signing_cert
     return SignatureCheck(
         signed=True,
         intact=bool(status.intact and status.valid),
-        trusted=bool(status.trusted),
+        trusted=trusted_then,
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer_fingerprint=fingerprint(cert) if cert is not None else "",
         signer_name=common_name(cert) if cert is not None else "",
         signed_at=getattr(status, "signer_reported_dt", None),
+        timestamp_at=stamp.timestamp if stamped else None,
+        certificate_valid_now=trusted_now,
+        long_term=dss is not None,
     )

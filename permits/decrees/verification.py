@@ -9,6 +9,9 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+
 from .models import Decree
 from .selectors import decree_by_sha256, office_fingerprints, today
 from .signing import SignatureCheck, check_pdf
@@ -94,6 +97,21 @@ class UploadCheck:
     @property
     def message_en(self) -> str:
         return self._texts[1]
+
+
+def stored_signature(decree: Decree) -> SignatureCheck:
+    """The signature of the issued file itself, as the verification page shows it (time-stamp, valid then):
+    checked once a day per decree (the answer changes only with time), kept in the cache."""
+    key = f"decree-signature:{decree.pk}:{decree.sha256[:16]}:{today().isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        try:
+            with default_storage.open(decree.file.name, "rb") as handle:
+                found = check_pdf(handle.read())
+        except OSError:  # the page still shows the decree's facts
+            return SignatureCheck(problem="file unavailable")
+        cache.set(key, found, 24 * 3600)
+    return found
 
 
 def check_upload(decree: Decree, data: bytes, *, on: datetime.date | None = None) -> UploadCheck:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from permits.core.clients import client_ip
@@ -29,11 +30,13 @@ from permits.core.uploads import sniff
 from permits.workflow import services as workflow
 from permits.workflow.models import Task
 
-from . import drafting, selectors, services, throttle, verification
+from . import drafting, selectors, services, signers, throttle, verification
 from .models import ELEMENTS, Decree
 
 log = logging.getLogger("permits.decrees")
 MAX_BATCH = 50
+# Failures that would fail every other decree of the batch alike: said once, the rest is not tried.
+STOPS_BATCH = {"passphrase_wrong", "passphrase_required", "esign_unavailable", "tsa_unavailable"}
 ANSWER_LABELS = {  # the regulation's four answers per element, worst to best
     "u1": (
         pgettext_lazy("SKM answer", "Tidak sesuai"),
@@ -144,24 +147,40 @@ def signing_queue(request):
             "recent": selectors.decrees_recent(),
             "now": timezone.now(),
             "max_batch": MAX_BATCH,
+            "needs_passphrase": signers.needs_passphrase(),
         },
     )
 
 
+@sensitive_post_parameters("passphrase")
 @require_POST
 def sign(request):
-    """Sign the chosen decrees: each its own transaction (one failure does not undo the others)."""
+    """Sign the chosen decrees: each its own transaction (one failure does not undo the others).
+
+    With BSrE's e-sign (DECREE_SIGNER=esign) the head types the passphrase once for the batch; it lives only
+    in `signers.passphrase_given` for this request (never in the task payload, session, database or logs).
+    A failure that would fail every decree alike (wrong passphrase, TSA or e-sign unreachable) stops the batch."""
     ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()][:MAX_BATCH]
     if not ids:
         messages.error(request, _("Pilih minimal satu SK untuk ditandatangani."))
         return redirect("decrees:queue")
+    passphrase = request.POST.get("passphrase", "")
+    notes = request.POST.get("notes", "").strip()[:4000] if len(ids) == 1 else ""  # the task page's form
+    if signers.needs_passphrase() and not passphrase:
+        messages.error(request, _("Masukkan passphrase sertifikat elektronik Anda untuk menandatangani SK."))
+        return redirect("decrees:queue")
     signed, failed = [], []
-    for task_id in ids:
-        try:
-            task = workflow.task_complete(actor=request.user, task_id=task_id, payload={})
-            signed.append(task.application.registration_number)
-        except ServiceError as exc:
-            failed.append(f"#{task_id}: {_msg(exc)}")
+    with signers.passphrase_given(passphrase if signers.needs_passphrase() else None):
+        for task_id in ids:
+            try:
+                task = workflow.task_complete(actor=request.user, task_id=task_id, payload={}, notes=notes)
+                signed.append(task.application.registration_number)
+            except ServiceError as exc:
+                if exc.code in STOPS_BATCH:
+                    failed.append(_msg(exc))
+                    break
+                failed.append(f"#{task_id}: {_msg(exc)}")
+    del passphrase
     if signed:
         messages.success(
             request, _("%(n)d SK ditandatangani: %(list)s.") % {"n": len(signed), "list": ", ".join(signed)}
@@ -241,7 +260,13 @@ def _verify_page(request, decree: Decree, *, check=None, error: str = "", status
     return render(
         request,
         "decrees/verify.html",
-        {"v": selectors.public_decree(decree), "check": check, "error": error, "max_mb": _max_mb()},
+        {
+            "v": selectors.public_decree(decree),
+            "stored": verification.stored_signature(decree),
+            "check": check,
+            "error": error,
+            "max_mb": _max_mb(),
+        },
         status=status,
     )
 

@@ -75,8 +75,9 @@ def _production(args: list[str], **extra) -> subprocess.CompletedProcess:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="example.org",
-        # The decrees app's own deploy check wants the office's signing certificate configured.
+        # The decrees app's own deploy check wants the office's signing certificate and a real TSA configured.
         DECREE_SIGNING_P12_PATH="/etc/smart/office.p12",
+        DECREE_TSA_URL="https://tsa.example.go.id/",
         **extra,
     )
     return subprocess.run(

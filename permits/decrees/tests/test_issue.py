@@ -31,10 +31,11 @@ def stored(decree: Decree) -> bytes:
 
 
 def pyhanko_status(data: bytes):
-    """Validate with pyHanko's own validator, trusting only the office's (development) root."""
+    """Validate with pyHanko's own validator, trusting only the office's (development) roots: the signer's and
+    the local time-stamp authority's."""
     reader = PdfFileReader(BytesIO(data))
     [embedded] = reader.embedded_signatures
-    context = ValidationContext(trust_roots=list(signing.signing_identity().trust_roots), allow_fetching=False)
+    context = ValidationContext(trust_roots=list(signing.trust_roots()), allow_fetching=False)
     return validate_pdf_signature(embedded, signer_validation_context=context)
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from permits.core.models import OfficialProfile, Sequence
 from permits.core.roles import ADMIN, HEAD, ROLES
+from permits.decrees import localsign
 from permits.demo.catalogue import catalog_load_demo
 from permits.demo.tariffs import levies_load_demo
 from permits.demo.walk import demo_walk
@@ -70,7 +71,8 @@ class Command(BaseCommand):
             n_types = catalog_load_demo()
             levies_load_demo()
             users = demo_users_create(settings.DEMO_PASSWORD)
-            entries = demo_walk(users)
+            with localsign.running():  # the demo decrees are time-stamped by the local TSA (docs/DECREE.md)
+                entries = demo_walk(users)
             Sequence.objects.update_or_create(key=MARKER, defaults={"value": 1})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"applications": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
