@@ -7,6 +7,7 @@ JavaScript: charts are inline SVG drawn on the server, with the same numbers in 
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -47,14 +48,39 @@ def _hours(value: timedelta | None) -> float:
 # --- dashboard ----------------------------------------------------------------------------------
 
 
+def _scope(request) -> services.Scope:
+    """The files the reader sees (`services.viewer_scope`), narrowed by `?bidang=<section code>`."""
+    try:
+        return services.viewer_scope(request.user, request.GET.get("bidang", ""))
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.text()) from None
+        raise Http404(exc.text()) from None
+
+
+def _section_context(request, scope: services.Scope) -> dict:
+    """The section picker: the sections the reader may choose, and the one shown."""
+    choices, everything = services.viewer_sections(request.user)
+    code = request.GET.get("bidang", "").strip()
+    return {
+        "scope": scope,
+        "section_choices": choices,
+        "section_all": everything,
+        "bidang": code,
+        "section_query": f"&bidang={quote(code)}" if code else "",  # carried by the page's own links
+        "keep": [(k, request.GET[k]) for k in ("bulan", "keadaan") if request.GET.get(k)],
+    }
+
+
 def dashboard(request):
     now = timezone.now()
     cal = office_calendar()
+    scope = _scope(request)
     period = selectors.month_period(now, request.GET.get("bulan", ""))
-    history = selectors.history_cached(now, period)
+    history = selectors.history_cached(now, period, scope)
     trend, types, steps = history["trend"], history["types"], history["steps"]
-    figures = selectors.now_figures(now, cal)
-    stalled_qs = selectors.stalled_tasks(now, cal, figures)
+    figures = selectors.now_figures(now, cal, scope)
+    stalled_qs = selectors.stalled_tasks(now, cal, figures, scope)
     day = cal.day_length()
     trend_chart = charts.line_chart(
         [w.label for w in trend],
@@ -101,13 +127,14 @@ def dashboard(request):
             **history,
             "stalled": selectors.stalled_rows(stalled_qs[:10], now, cal),
             "stalled_count": stalled_qs.count(),
-            "explanations": selectors.explanation_counts(),
+            "explanations": selectors.explanation_counts(scope),
             "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
             "trend_chart": trend_chart,
             "step_chart": step_chart,
             "type_chart": type_chart,
             "day": day,
             "idle_hours": settings.MONITOR_IDLE_HOURS,
+            **_section_context(request, scope),
         },
     )
 
@@ -115,11 +142,17 @@ def dashboard(request):
 def stalled(request):
     now = timezone.now()
     cal = office_calendar()
-    page = Paginator(selectors.stalled_tasks(now, cal), PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = _scope(request)
+    page = Paginator(selectors.stalled_tasks(now, cal, scope=scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/stalled.html",
-        {"page": page, "rows": selectors.stalled_rows(page.object_list, now, cal), "now": now},
+        {
+            "page": page,
+            "rows": selectors.stalled_rows(page.object_list, now, cal),
+            "now": now,
+            **_section_context(request, scope),
+        },
     )
 
 
@@ -128,8 +161,9 @@ def officer(request, username: str):
     if user is None:
         raise Http404(_("Petugas tidak ditemukan."))
     now = timezone.now()
+    scope = _scope(request)
     period = selectors.month_period(now, request.GET.get("bulan", ""))
-    record = selectors.officer_record(user, now, period)
+    record = selectors.officer_record(user, now, period, scope)
     load = []
     for task in record.load:
         view = task_view(task, now)
@@ -145,6 +179,7 @@ def officer(request, username: str):
             "load": load,
             "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
             "day": office_calendar().day_length(),
+            **_section_context(request, scope),
         },
     )
 
@@ -156,11 +191,17 @@ def explanations(request):
     state = request.GET.get("keadaan", "open")
     if state not in ("open", "answered", "all"):
         state = "open"
-    page = Paginator(selectors.explanations(state), PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = _scope(request)
+    page = Paginator(selectors.explanations(state, scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/explanations.html",
-        {"page": page, "state": state, "counts": selectors.explanation_counts()},
+        {
+            "page": page,
+            "state": state,
+            "counts": selectors.explanation_counts(scope),
+            **_section_context(request, scope),
+        },
     )
 
 

@@ -188,7 +188,7 @@ def test_history_figures_are_kept_and_refreshed_by_a_worker_not_by_the_reader(mo
     settings.MONITOR_DASHBOARD_CACHE_SECONDS = 300
     computed = []
 
-    def figures(now, period):
+    def figures(now, period, scope=None):
         computed.append(now)
         return {"n": len(computed)}
 
