@@ -110,7 +110,10 @@ class StageOut(Schema):
 
 
 class NowOut(Schema):
-    at: datetime.datetime
+    at: datetime.datetime = Field(
+        description="when the backlog was counted: the counts are shared by all readers for up to "
+        "MONITOR_NOW_CACHE_SECONDS (15 s)"
+    )
     in_process: int
     stages: list[StageOut]
     overdue: int
@@ -205,12 +208,12 @@ def monitoring_dashboard(request, period: Query[PeriodIn], section: Query[Sectio
     scope = _scope(request, section)
     chosen, month = _period(period, now)
     history = selectors.history_cached(now, chosen, scope) if month else selectors.history_figures(now, chosen, scope)
-    f = selectors.now_figures(now, office_calendar(), scope)
+    f = selectors.now_cached(now, office_calendar(), scope)
     levies = f.levies_collected
     return {
         "sections": scope.codes,
         "now": {
-            "at": now,
+            "at": f.at,
             "in_process": f.in_process,
             "stages": [{**stage, "label": str(stage["label"])} for stage in f.stages],
             "overdue": f.overdue,

@@ -167,6 +167,7 @@ class NowFigures:
     levies_collected: object  # Decimal rupiah
     in_process: int
     idle: int = 0  # office tasks idle (not overdue): the stalled list holds overdue + idle
+    at: datetime.datetime | None = None  # the instant they were counted (`now_cached` keeps them a few seconds)
 
 
 def _due_soon_limit(bound_seconds: int) -> timedelta:
@@ -263,7 +264,32 @@ def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None, scope: 
         levies_collected=levies_collected(month.start, month.end, scope),
         in_process=sum(s["count"] for s in stages),
         idle=idle_count - scheduled_surveys(idle_candidates(scope.tasks(monitored_tasks()), cal, now)).count(),
+        at=now,
     )
+
+
+def _now_key(scope: Scope) -> str:
+    return f"monitoring:now:v1:{scope.key}"
+
+
+def now_cached(now: datetime.datetime, cal: WorkCalendar | None = None, scope: Scope = EVERYTHING) -> NowFigures:
+    """The backlog now (`now_figures`), counted at most once every MONITOR_NOW_CACHE_SECONDS (15) for
+    all the readers of a scope, kept in the shared cache: four heads refreshing the dashboard do not
+    each read the whole backlog. When the kept figures are older, one reader counts again while the
+    others are served the kept ones (a flag in the cache); figures kept from a later instant than
+    `now` (a test's clock, another period) are never served. 0: every reader counts."""
+    ttl = settings.MONITOR_NOW_CACHE_SECONDS
+    if not ttl:
+        return now_figures(now, cal, scope)
+    key = _now_key(scope)
+    kept = cache.get(key)
+    if kept is not None and kept.at is not None and kept.at <= now:
+        if (now - kept.at).total_seconds() < ttl or not cache.add(f"{key}:counting", 1, ttl):
+            return kept
+    figures = now_figures(now, cal, scope)
+    cache.set(key, figures, 4 * ttl)
+    cache.delete(f"{key}:counting")
+    return figures
 
 
 # --- SLA compliance -----------------------------------------------------------------------------
@@ -509,6 +535,7 @@ def history_figures(now: datetime.datetime, period: Period, scope: Scope = EVERY
     (90 days), per officer. They read every task finished in their windows, which at a provincial
     office's volume is hundreds of thousands of rows: seconds, not milliseconds (docs/PERFORMANCE.md)."""
     return {
+        "at": now,  # when they were computed: names the page's rendering of them (views._history_html)
         "steps_c": step_compliance(period, now, scope),
         "apps_c": application_compliance(period, scope),
         "trend": weekly_trend(now, scope=scope),
@@ -519,7 +546,13 @@ def history_figures(now: datetime.datetime, period: Period, scope: Scope = EVERY
 
 
 def _history_key(period: Period, scope: Scope = EVERYTHING) -> str:
-    return f"monitoring:history:v4:{period.start:%Y%m}:{scope.key}"
+    return f"monitoring:history:v6:{period.start:%Y%m}:{scope.key}"
+
+
+def _history_keep(key: str, now: datetime.datetime, data: dict, ttl: int) -> None:
+    """Keep the figures and, apart, the instant they were computed (read without the figures:
+    `history_kept_at`), for three periods."""
+    cache.set_many({key: (now.timestamp(), data), f"{key}:at": now.timestamp()}, 3 * ttl)
 
 
 def history_refresh(*, now: datetime.datetime | None = None, month: str = "", scope: Scope = EVERYTHING) -> dict:
@@ -531,8 +564,22 @@ def history_refresh(*, now: datetime.datetime | None = None, month: str = "", sc
     data = history_figures(now, period, scope)
     ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
     if ttl:
-        cache.set(_history_key(period, scope), (now.timestamp(), data), 3 * ttl)
+        _history_keep(_history_key(period, scope), now, data, ttl)
     return data
+
+
+def _history_ask(now: datetime.datetime, period: Period, scope: Scope, at: float) -> None:
+    """Kept figures older than MONITOR_DASHBOARD_CACHE_SECONDS: ask a worker for new ones (once: a flag)."""
+    key = _history_key(period, scope)
+    if now.timestamp() - at >= settings.MONITOR_DASHBOARD_CACHE_SECONDS and cache.add(
+        f"{key}:refreshing", 1, settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    ):
+        from .tasks import refresh_dashboard_history
+
+        try:
+            refresh_dashboard_history(f"{period.start:%Y-%m}", scope.codes)
+        except Exception:  # the queue unreachable: the kept figures still serve, the periodic job retries
+            logger.exception("monitoring: could not ask for the %s history figures", period.label)
 
 
 def history_cached(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> dict:
@@ -547,17 +594,23 @@ def history_cached(now: datetime.datetime, period: Period, scope: Scope = EVERYT
     kept = cache.get(key)
     if kept is None:
         data = history_figures(now, period, scope)
-        cache.set(key, (now.timestamp(), data), 3 * ttl)
+        _history_keep(key, now, data, ttl)
         return data
     at, data = kept
-    if now.timestamp() - at >= ttl and cache.add(f"{key}:refreshing", 1, ttl):
-        from .tasks import refresh_dashboard_history
-
-        try:
-            refresh_dashboard_history(f"{period.start:%Y-%m}", scope.codes)
-        except Exception:  # the queue unreachable: the kept figures still serve, the periodic job retries
-            logger.exception("monitoring: could not ask for the %s history figures", period.label)
+    _history_ask(now, period, scope, at)
     return data
+
+
+def history_kept_at(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> float | None:
+    """When the kept history figures were computed (a timestamp), without reading them: the page
+    keeps its rendering of them under this instant (`views._history_html`). Asks a worker for new
+    ones when they are old, as `history_cached` does; None when none are kept."""
+    if not settings.MONITOR_DASHBOARD_CACHE_SECONDS:
+        return None
+    at = cache.get(f"{_history_key(period, scope)}:at")
+    if at is not None:
+        _history_ask(now, period, scope, at)
+    return at
 
 
 # --- officers -----------------------------------------------------------------------------------

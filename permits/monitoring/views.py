@@ -12,11 +12,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
@@ -72,16 +75,26 @@ def _section_context(request, scope: services.Scope) -> dict:
     }
 
 
-def dashboard(request):
-    now = timezone.now()
-    cal = office_calendar()
-    scope = _scope(request)
-    period = selectors.month_period(now, request.GET.get("bulan", ""))
-    history = selectors.history_cached(now, period, scope)
+def _history_html(request, now, period, scope: services.Scope, bidang: str) -> str:
+    """The dashboard's history part (compliance, trend, per type / step / officer, with their charts),
+    rendered once per kept set of history figures, period, scope and language and kept in the shared
+    cache beside them: readers between two refreshes get the same HTML without reading the figures
+    (issue 22 item 4)."""
+    ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    parts = ["monitoring:history-html:v1", f"{period.start:%Y%m}", scope.key, bidang, get_language() or ""]
+    at = selectors.history_kept_at(now, period, scope)
+    html = cache.get(":".join([*parts, str(at)])) if at is not None else None
+    if html is None:
+        history = selectors.history_cached(now, period, scope)
+        html = render_to_string("monitoring/_history.html", _history_context(period, history, bidang), request)
+        if ttl:
+            cache.set(":".join([*parts, str(history["at"].timestamp())]), html, 3 * ttl)
+    return html
+
+
+def _history_context(period, history: dict, bidang: str) -> dict:
     trend, types, steps = history["trend"], history["types"], history["steps"]
-    figures = selectors.now_figures(now, cal, scope)
-    stalled_qs = selectors.stalled_tasks(now, cal, figures, scope)
-    day = cal.day_length()
+    day = office_calendar().day_length()
     trend_chart = charts.line_chart(
         [w.label for w in trend],
         [
@@ -117,6 +130,25 @@ def dashboard(request):
         title=_("Permohonan selesai tepat waktu per jenis izin"),
         max_value=100,
     )
+    return {
+        "period": period,
+        **history,
+        "trend_chart": trend_chart,
+        "step_chart": step_chart,
+        "type_chart": type_chart,
+        "day": day,
+        "bidang": bidang,
+    }
+
+
+def dashboard(request):
+    now = timezone.now()
+    cal = office_calendar()
+    scope = _scope(request)
+    period = selectors.month_period(now, request.GET.get("bulan", ""))
+    figures = selectors.now_cached(now, cal, scope)
+    stalled_qs = selectors.stalled_tasks(now, cal, figures, scope)
+    sections = _section_context(request, scope)
     return render(
         request,
         "monitoring/dashboard.html",
@@ -124,17 +156,14 @@ def dashboard(request):
             "now": now,
             "period": period,
             "figures": figures,
-            **history,
+            "history_html": _history_html(request, now, period, scope, sections["bidang"]),
             "stalled": selectors.stalled_rows(stalled_qs[:10], now, cal),
             "stalled_count": stalled_qs.count(),
             "explanations": selectors.explanation_counts(scope),
             "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
-            "trend_chart": trend_chart,
-            "step_chart": step_chart,
-            "type_chart": type_chart,
-            "day": day,
+            "day": cal.day_length(),
             "idle_hours": settings.MONITOR_IDLE_HOURS,
-            **_section_context(request, scope),
+            **sections,
         },
     )
 

@@ -3,6 +3,7 @@ its files only; the head and a supervisor who heads none see every file; a step 
 another section than its permit type."""
 
 import pytest
+from django.core.cache import cache
 
 from permits.catalog.models import PermitType, Section, Step
 from permits.conftest import make_user
@@ -91,7 +92,8 @@ def test_a_section_supervisor_sees_only_their_sections_files_on_the_pages(client
     res = client.get("/pimpinan/")
     assert res.status_code == 200
     assert res.context["figures"].overdue == 1 and res.context["scope"].codes == ["usaha"]
-    assert [r.permit_type.code for r in res.context["types"]] == ["USAHA"]
+    assert "<strong>USAHA</strong>" in res.content.decode()  # the per-type table
+    assert "<strong>NONUSAHA</strong>" not in res.content.decode()
     page = client.get("/pimpinan/tersendat/").content.decode()
     assert files["USAHA"].registration_number in page
     assert files["NONUSAHA"].registration_number not in page
@@ -115,7 +117,8 @@ def test_the_head_and_a_supervisor_without_a_section_see_every_file_and_any_sect
     nonusaha = client.get("/pimpinan/", {"bidang": "nonusaha"}).context
     assert nonusaha["figures"].overdue == 2 and nonusaha["scope"].codes == ["nonusaha"]
     assert nonusaha["stalled_count"] == 2
-    assert {r.permit_type.code for r in nonusaha["types"]} == {"NONUSAHA"}
+    page = client.get("/pimpinan/", {"bidang": "nonusaha"}).content.decode()
+    assert "<strong>NONUSAHA</strong>" in page and "<strong>USAHA</strong>" not in page
 
 
 def test_the_api_limits_a_section_supervisor_and_filters_for_the_head(client, office):
@@ -153,3 +156,24 @@ def test_each_sections_history_is_kept_apart(office, settings):
     assert whole["steps_c"].open_late == 5
     assert section["steps_c"].open_late == 1
     assert selectors.history_cached(NOW, period)["steps_c"].open_late == 5
+
+
+def test_the_history_part_is_rendered_once_per_kept_figures_scope_and_language(client, office, settings):
+    """Issue 22 item 4: readers between two refreshes of the history figures get the same rendering of
+    them (kept with them); another section, another language or new figures render again."""
+    settings.MONITOR_DASHBOARD_CACHE_SECONDS = 300
+
+    def rendered(**query) -> bool:
+        res = client.get("/pimpinan/", query)
+        assert res.status_code == 200
+        return "monitoring/_history.html" in [t.name for t in res.templates]
+
+    client.force_login(office["head"])
+    first = client.get("/pimpinan/").content.decode()
+    assert rendered() is False
+    assert client.get("/pimpinan/").content.decode().count('id="h-officers"') == first.count('id="h-officers"') == 1
+    assert rendered(bidang="usaha") is True and rendered(bidang="usaha") is False
+    client.cookies["django_language"] = "en"
+    assert rendered() is True
+    cache.clear()  # the figures recomputed: rendered again
+    assert rendered() is True
