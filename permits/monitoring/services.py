@@ -39,7 +39,7 @@ from permits.core.audit import audit_record_many
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound
-from permits.core.roles import ADMIN, HEAD, LEADERS, SUPERVISOR, has_role
+from permits.core.roles import HEAD, LEADERS, OFFICE_WIDE, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Application, Task
@@ -130,7 +130,7 @@ def viewer_scope(user, code: str = "") -> Scope:
     section = section_get(code) if code else None
     if code and section is None:
         raise NotFound(_l("Bidang/seksi"))
-    mine = [] if has_role(user, HEAD, ADMIN) else sections_of(user)
+    mine = [] if has_role(user, *OFFICE_WIDE) else sections_of(user)
     if not mine:
         return scope_of([section] if section else [])
     if section is None:
@@ -145,7 +145,7 @@ def viewer_scope(user, code: str = "") -> Scope:
 
 def viewer_sections(user) -> tuple[list[Section], bool]:
     """(the sections `user` may pick on the leadership pages, whether they may see every file)."""
-    mine = [] if has_role(user, HEAD, ADMIN) else sections_of(user)
+    mine = [] if has_role(user, *OFFICE_WIDE) else sections_of(user)
     return (mine, False) if mine else (section_list(), True)
 
 
