@@ -99,7 +99,8 @@ HISTORY_SAMPLES = 5
 
 def forget_history(size: str) -> None:
     """Drop the dashboard's cached history figures of one server (as when its 5 minutes are over)."""
-    forget_cached(REDIS[size], "*monitoring:history*")
+    if REDIS[size]:  # none: the server caches in its own memory (`--redis-small ''`)
+        forget_cached(REDIS[size], "*monitoring:history*")
 
 
 def _cookie(headers, name: str) -> str:
@@ -186,7 +187,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes per database's server")
     parser.add_argument("--monitoring", choices=["auto", "yes", "no"], default="auto")
     parser.add_argument("--no-report", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: measure only the endpoints whose label has one"
+    )
+    parser.add_argument("--quiet-wait", type=int, default=180, help="seconds to wait at most for a quiet machine")
+    parser.add_argument("--no-history", action="store_true", help="skip the dashboard without kept history figures")
+    parser.add_argument("--redis-small", default=REDIS["small"], help="the small server's Redis ('': none, in memory)")
+    parser.add_argument("--redis-large", default=REDIS["large"], help="the large server's Redis (its own database)")
     args = parser.parse_args()
+    REDIS.update(small=args.redis_small, large=args.redis_large)
     if not 1 <= args.requests <= 5000 or not 1 <= args.rounds <= 5 or not 1 <= args.clients <= 64:
         parser.error("--requests 1..5000, --rounds 1..5, --clients 1..64: runs stay bounded")
 
@@ -197,7 +206,11 @@ def main() -> None:
 
         monitoring = find_spec("permits.monitoring.urls") is not None
     eps = endpoints(monitoring)
-    load_before = wait_quiet()
+    if args.only:
+        words = [w.strip() for w in args.only.split(",") if w.strip()]
+        eps = [e for e in eps if any(w in e[0] for w in words)]
+    history = monitoring and not args.no_history
+    load_before = wait_quiet(max_seconds=args.quiet_wait)
     results: dict[tuple[str, str], list[Run]] = {}
 
     def merged(label: str, size: str) -> Run:
@@ -238,7 +251,7 @@ def main() -> None:
                     )
                     results.setdefault((label, size), []).append(run)
                     print(f"{size:5s} {run.summary()}", flush=True)
-        if monitoring:  # the dashboard when its history figures are not in the cache: one officer, a few times
+        if history:  # the dashboard when its history figures are not in the cache: one officer, a few times
             label, path, role = HISTORY_ENDPOINT
             for size in ("small", "large"):
                 d = dbs[size]
@@ -250,7 +263,7 @@ def main() -> None:
     load_after = load_line()
 
     lines, verdicts = [], []
-    for label, _path, _role in eps + ([HISTORY_ENDPOINT] if monitoring else []):
+    for label, _path, _role in eps + ([HISTORY_ENDPOINT] if history else []):
         s, g = merged(label, "small"), merged(label, "large")
         ratio = g.p95 / s.p95 if s.p95 else float("inf")
         bad = sum(v for k, v in (s.statuses + g.statuses).items() if k != 200) + s.errors + g.errors

@@ -341,6 +341,8 @@ MONITOR_DIGEST_HOUR = int(os.environ.get("MONITOR_DIGEST_HOUR", "7"))  # daily d
 MONITOR_TRANSPARENCY_DAYS = int(os.environ.get("MONITOR_TRANSPARENCY_DAYS", "90"))
 # The dashboard's history figures (month, 12-week trend, 90-day step times) are kept this long (0: not kept).
 MONITOR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("MONITOR_DASHBOARD_CACHE_SECONDS", "300"))
+# The dashboard's "now" counts (the backlog) are counted at most this often for all readers (0: per request).
+MONITOR_NOW_CACHE_SECONDS = int(os.environ.get("MONITOR_NOW_CACHE_SECONDS", "15"))
 
 # --- Trust: login, second factor, security headers (permits/core, docs/SECURITY.md) --------------
 # Password guesses (login page, admin, POST /api/v1/auth/token): a username is locked for

@@ -1,5 +1,6 @@
 """The permit catalogue: permit types, their required documents, object data and procedure."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,36 @@ class Bilingual:
         return twin(indonesian, getattr(self, f"{field}_en"))
 
 
+class Section(Bilingual, models.Model):
+    """A section of the office (bidang/seksi) with its own heads: the supervisors who see its files on
+    the leadership pages and are alerted about them (docs/MONITORING.md, "Sections"). Permit types
+    belong to a section; a step may belong to another one (`Step.section`)."""
+
+    code = models.SlugField(max_length=20, unique=True, help_text="Kode singkat, mis. usaha")
+    name_id = models.CharField("nama (id)", max_length=200)
+    name_en = models.CharField("name (en)", max_length=200, blank=True)
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sections",
+        verbose_name="kepala bidang/seksi",
+        help_text="Pengawas bidang ini: melihat dan diberi peringatan hanya untuk berkas bidangnya",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "bidang/seksi"
+        verbose_name_plural = "bidang/seksi"
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name_id}"
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+
 class PermitType(Bilingual, models.Model):
     """A kind of permit the office issues, with its published service standard."""
 
@@ -46,6 +77,15 @@ class PermitType(Bilingual, models.Model):
     is_sample = models.BooleanField("data contoh", default=False)
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="permit_types",
+        verbose_name="bidang/seksi",
+        help_text="Bidang yang menangani jenis izin ini (kosong: dipantau semua kepala bidang)",
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -196,6 +236,15 @@ class Step(Bilingual, models.Model):
     bound_unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.DAYS)
     optional = models.BooleanField(
         default=False, help_text="Langkah opsional (mis. survei yang diputuskan saat verifikasi)"
+    )
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="steps",
+        verbose_name="bidang/seksi",
+        help_text="Bila langkah ini ditangani bidang lain dari jenis izinnya (kosong: bidang jenis izin)",
     )
 
     class Meta:

@@ -37,6 +37,7 @@ LEVY_WRITERS = frozenset({TREASURER, SUPERVISOR, ADMIN})  # reissue, cancel, rec
 PAYMENT_POSTERS = frozenset({TREASURER})  # record a counter payment
 MESSAGE_STAFF = frozenset({FRONTDESK, SUPERVISOR, HEAD, ADMIN})  # failed messages, the dev inbox
 SIGNERS = frozenset({HEAD})  # sign and revoke decrees
+OFFICE_WIDE = frozenset({HEAD, ADMIN})  # see every section's files whatever sections they head (monitoring)
 
 
 def user_roles(user) -> set[str]:

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
-from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Step
+from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Section, Step
 from permits.core import roles
 
 ALWAYS = PermitType.SurveyPolicy.ALWAYS
@@ -1107,6 +1107,15 @@ def _sync(model: type[models.Model], permit_type: PermitType, rows: list[dict]) 
             obj.save(update_fields=["order"])
 
 
+# The office's sections (bidang) and the permit types each handles: (code, name_id, name_en, type codes).
+# Sample: an office maps its own types (and, where a step is another section's, that step) in the admin.
+DEMO_SECTIONS = [
+    ("usaha", "Bidang Perizinan Usaha", "Business Permits Division", ["IZIN-TOKO", "TDUP", "REKLAME"]),
+    ("nonusaha", "Bidang Perizinan Non-Usaha", "Non-Business Permits Division", ["SIP-DOKTER", "SIPA"]),
+    ("bangunan", "Bidang Perizinan Bangunan", "Building Permits Division", ["PBG", "SLF"]),
+]
+
+
 @transaction.atomic
 def catalog_load_demo() -> int:
     """Create or update the demo catalogue (idempotent); return the number of permit types.
@@ -1126,4 +1135,9 @@ def catalog_load_demo() -> int:
         RejectionReason.objects.update_or_create(
             permit_type=None, code=code, defaults={"text_id": text_id, "text_en": text_en}
         )
+    for position, (code, name_id, name_en, types) in enumerate(DEMO_SECTIONS, start=1):
+        section, _ = Section.objects.update_or_create(
+            code=code, defaults={"name_id": name_id, "name_en": name_en, "order": position}
+        )
+        PermitType.objects.filter(code__in=types).update(section=section)
     return len(DEMO_PERMIT_TYPES)

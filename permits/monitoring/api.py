@@ -2,7 +2,9 @@
 regional government's own dashboards and national reporting (issue 21).
 
 Thin: the same selectors as the pages (selectors.py), typed output. Who may call: the access table
-(permits/core/access.py: the head and supervisors; supervisors see every file until sections exist).
+(permits/core/access.py: the head and supervisors). What each reader sees is `services.viewer_scope`: the
+head every file and any `section`; a supervisor who heads sections theirs only (another one is refused
+403); a supervisor who heads none every file.
 """
 
 import datetime
@@ -18,7 +20,7 @@ from permits.core.calendar import office_calendar
 from permits.core.errors import Invalid, NotFound
 from permits.core.roles import user_roles
 
-from . import selectors
+from . import selectors, services
 from .models import Alert
 
 router = Router(tags=["monitoring"], auth=officer_auth)
@@ -35,6 +37,19 @@ class PeriodIn(Schema):
     month: str | None = Field(None, pattern=MONTH, description="YYYY-MM (Asia/Jakarta calendar month)")
     first: datetime.date | None = Field(None, alias="from", description="first day, YYYY-MM-DD (with `to`)")
     last: datetime.date | None = Field(None, alias="to", description=f"last day, included (at most {MAX_DAYS} days)")
+
+
+class SectionIn(Schema):
+    section: str | None = Field(
+        None,
+        max_length=20,
+        description="a section's code (bidang/seksi): that section's files only. A supervisor who heads "
+        "sections sees theirs by default and is refused (403) another one",
+    )
+
+
+def _scope(request, query: SectionIn) -> services.Scope:
+    return services.viewer_scope(request.user, query.section or "")
 
 
 def _period(query: PeriodIn, now: datetime.datetime) -> tuple[selectors.Period, bool]:
@@ -95,7 +110,10 @@ class StageOut(Schema):
 
 
 class NowOut(Schema):
-    at: datetime.datetime
+    at: datetime.datetime = Field(
+        description="when the backlog was counted: the counts are shared by all readers for up to "
+        "MONITOR_NOW_CACHE_SECONDS (15 s)"
+    )
     in_process: int
     stages: list[StageOut]
     overdue: int
@@ -143,6 +161,7 @@ class OfficerRowOut(Schema):
 
 
 class DashboardOut(Schema):
+    sections: list[str] = Field(description="the codes of the sections counted; empty: every file")
     now: NowOut
     period: PeriodOut
     step_compliance: ComplianceOut
@@ -180,18 +199,21 @@ def step_row_out(r: selectors.StepRow) -> dict:
     }
 
 
-@router.get("/monitoring/dashboard", response={200: DashboardOut, **ERRORS})
-def monitoring_dashboard(request, period: Query[PeriodIn]):
+@router.get("/monitoring/dashboard", response={200: DashboardOut, 404: ErrorOut, **ERRORS})
+def monitoring_dashboard(request, period: Query[PeriodIn], section: Query[SectionIn]):
     """The leadership dashboard's figures: the backlog now, and SLA compliance for the period (the
-    share, the weekly trend, per permit type, per step, per officer), as on `/pimpinan/`."""
+    share, the weekly trend, per permit type, per step, per officer), as on `/pimpinan/`; for one
+    section with `section` (a supervisor who heads sections: theirs)."""
     now = timezone.now()
+    scope = _scope(request, section)
     chosen, month = _period(period, now)
-    history = selectors.history_cached(now, chosen) if month else selectors.history_figures(now, chosen)
-    f = selectors.now_figures(now, office_calendar())
+    history = selectors.history_cached(now, chosen, scope) if month else selectors.history_figures(now, chosen, scope)
+    f = selectors.now_cached(now, office_calendar(), scope)
     levies = f.levies_collected
     return {
+        "sections": scope.codes,
         "now": {
-            "at": now,
+            "at": f.at,
             "in_process": f.in_process,
             "stages": [{**stage, "label": str(stage["label"])} for stage in f.stages],
             "overdue": f.overdue,
@@ -260,6 +282,7 @@ class StalledOut(Schema):
 
 
 class StalledPage(Schema):
+    sections: list[str] = Field(description="the codes of the sections listed; empty: every file")
     count: int
     items: list[StalledOut]
 
@@ -276,12 +299,14 @@ def _explanation_out(exp) -> dict | None:
     }
 
 
-@router.get("/monitoring/stalled", response={200: StalledPage, **ERRORS})
-def monitoring_stalled(request, page: Query[PageIn]):
-    """Every stalled office task (overdue, most overdue first; then idle), as on `/pimpinan/tersendat/`."""
+@router.get("/monitoring/stalled", response={200: StalledPage, 404: ErrorOut, **ERRORS})
+def monitoring_stalled(request, page: Query[PageIn], section: Query[SectionIn]):
+    """Every stalled office task (overdue, most overdue first; then idle), as on `/pimpinan/tersendat/`;
+    for one section with `section`."""
     now = timezone.now()
     cal = office_calendar()
-    tasks = selectors.stalled_tasks(now, cal)
+    scope = _scope(request, section)
+    tasks = selectors.stalled_tasks(now, cal, scope=scope)
     items = []
     for r in selectors.stalled_rows(page.window(tasks), now, cal):
         t = r.task
@@ -302,7 +327,7 @@ def monitoring_stalled(request, page: Query[PageIn]):
                 "explanation": _explanation_out(r.explanation),
             }
         )
-    return {"count": tasks.count(), "items": items}
+    return {"sections": scope.codes, "count": tasks.count(), "items": items}
 
 
 # --- one officer --------------------------------------------------------------------------------
@@ -324,6 +349,7 @@ class AlertOut(Schema):
 
 
 class OfficerOut(Schema):
+    sections: list[str] = Field(description="the codes of the sections whose files are counted; empty: every file")
     username: str
     name: str
     roles: list[str]
@@ -337,15 +363,18 @@ class OfficerOut(Schema):
 
 
 @router.get("/monitoring/officers/{username}", response={200: OfficerOut, 404: ErrorOut, **ERRORS})
-def monitoring_officer(request, username: str, period: Query[PeriodIn]):
-    """One officer's record, as on `/pimpinan/petugas/<username>/`."""
+def monitoring_officer(request, username: str, period: Query[PeriodIn], section: Query[SectionIn]):
+    """One officer's record, as on `/pimpinan/petugas/<username>/`: with `section` (a supervisor who
+    heads sections: theirs), the officer's work on that section's files."""
+    scope = _scope(request, section)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise NotFound(_l("Petugas"))
     now = timezone.now()
     chosen, _month = _period(period, now)
-    record = selectors.officer_record(user, now, chosen)
+    record = selectors.officer_record(user, now, chosen, scope)
     return {
+        "sections": scope.codes,
         "username": user.username,
         "name": _name(user),
         "roles": sorted(user_roles(user)),

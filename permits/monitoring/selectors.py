@@ -34,7 +34,16 @@ from permits.workflow.sla import due_soon_limit, humanize
 
 from . import thresholds as th
 from .models import Alert, Explanation
-from .services import idle_candidates, idle_q, idle_tasks, monitored_kinds, monitored_tasks, scheduled_surveys
+from .services import (
+    EVERYTHING,
+    Scope,
+    idle_candidates,
+    idle_q,
+    idle_tasks,
+    monitored_kinds,
+    monitored_tasks,
+    scheduled_surveys,
+)
 
 logger = logging.getLogger("permits.monitoring")
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -91,12 +100,14 @@ def _share(part: int, total: int) -> float | None:
     return round(100 * part / total, 1) if total else None
 
 
-def done_tasks(start: datetime.datetime, end: datetime.datetime):
+def done_tasks(start: datetime.datetime, end: datetime.datetime, scope: Scope = EVERYTHING):
     """Office steps finished (done) in [start, end): how long steps take (median, 90th percentile)."""
-    return Task.objects.filter(state=DONE, finished_at__gte=start, finished_at__lt=end).exclude(kind__in=_wait_kinds())
+    return scope.tasks(
+        Task.objects.filter(state=DONE, finished_at__gte=start, finished_at__lt=end).exclude(kind__in=_wait_kinds())
+    )
 
 
-def due_tasks(start: datetime.datetime, end: datetime.datetime, now: datetime.datetime):
+def due_tasks(start: datetime.datetime, end: datetime.datetime, now: datetime.datetime, scope: Scope = EVERYTHING):
     """Office steps that fell due in [start, end), as counted at `now`: the SLA record of steps.
 
     The one rule of step compliance, read by every figure and table (the headline, the trend, per
@@ -104,9 +115,9 @@ def due_tasks(start: datetime.datetime, end: datetime.datetime, now: datetime.da
     due instant falls in, once it is finished (done) or, still open or claimed, is past due. On time
     = finished at or before its due instant; late = finished after it, or still open past it. A step
     still open and not yet due is not counted yet; skipped, cancelled and returned ones never are
-    (a task reopened after a return is a new task with the bound it had left).
+    (a task reopened after a return is a new task with the bound it had left). `scope`: a section's steps.
     """
-    return (
+    return scope.tasks(
         Task.objects.filter(due_at__gte=start, due_at__lt=end)
         .filter(Q(state=DONE) | Q(state__in=Task.ACTIVE_STATES, due_at__lt=now))
         .exclude(kind__in=_wait_kinds())
@@ -126,13 +137,19 @@ def _compliance(n: int, ok: int, still: int) -> "Compliance":
     return Compliance(total=n, on_time=ok, open_late=still)
 
 
-def decisions_signed(start: datetime.datetime, end: datetime.datetime):
-    """Applications granted in [start, end): their decree was signed (the signing step is done)."""
-    return Task.objects.filter(kind=K.SIGNING, state=DONE, finished_at__gte=start, finished_at__lt=end)
+def decisions_signed(start: datetime.datetime, end: datetime.datetime, scope: Scope = EVERYTHING):
+    """Applications granted in [start, end): their decree was signed (the signing step is done).
+    An application belongs to its permit type's section."""
+    return scope.applications(
+        Task.objects.filter(kind=K.SIGNING, state=DONE, finished_at__gte=start, finished_at__lt=end),
+        "application__permit_type_id",
+    )
 
 
-def decisions_rejected(start: datetime.datetime, end: datetime.datetime):
-    return Application.objects.filter(status=Application.Status.REJECTED, finished_at__gte=start, finished_at__lt=end)
+def decisions_rejected(start: datetime.datetime, end: datetime.datetime, scope: Scope = EVERYTHING):
+    return scope.applications(
+        Application.objects.filter(status=Application.Status.REJECTED, finished_at__gte=start, finished_at__lt=end)
+    )
 
 
 # --- now ----------------------------------------------------------------------------------------
@@ -150,6 +167,7 @@ class NowFigures:
     levies_collected: object  # Decimal rupiah
     in_process: int
     idle: int = 0  # office tasks idle (not overdue): the stalled list holds overdue + idle
+    at: datetime.datetime | None = None  # the instant they were counted (`now_cached` keeps them a few seconds)
 
 
 def _due_soon_limit(bound_seconds: int) -> timedelta:
@@ -171,21 +189,24 @@ def _due_soon_bands(cal: WorkCalendar, now: datetime.datetime) -> tuple[Q, Q]:
     return Q(due_at__gte=now) & sure, Q(due_at__gte=now) & maybe
 
 
-def _due_soon(cal: WorkCalendar, now: datetime.datetime, maybe: Q) -> int:
+def _due_soon(cal: WorkCalendar, now: datetime.datetime, maybe: Q, scope: Scope = EVERYTHING) -> int:
     """How many of the tasks in the uncertain band are due soon, decided with the calendar: a task
     is due soon when due by the cutoff of its bound's limit, computed once per distinct bound."""
     cutoffs: dict[int, datetime.datetime] = {}
     count = 0
-    for due, bound in monitored_tasks().filter(maybe).values_list("due_at", "bound_seconds"):
+    for due, bound in scope.tasks(monitored_tasks()).filter(maybe).values_list("due_at", "bound_seconds"):
         if bound not in cutoffs:
             cutoffs[bound] = th.cutoff_after(cal, now, _due_soon_limit(bound))
         count += due <= cutoffs[bound]
     return count
 
 
-def levies_collected(start: datetime.datetime, end: datetime.datetime):
+def levies_collected(start: datetime.datetime, end: datetime.datetime, scope: Scope = EVERYTHING):
     """Levy payments received in [start, end)."""
-    return Payment.objects.filter(paid_at__gte=start, paid_at__lt=end).aggregate(s=Sum("amount"))["s"] or 0
+    payments = scope.applications(
+        Payment.objects.filter(paid_at__gte=start, paid_at__lt=end), "bill__application__permit_type_id"
+    )
+    return payments.aggregate(s=Sum("amount"))["s"] or 0
 
 
 def ikm(since: datetime.datetime) -> dict | None:
@@ -194,17 +215,18 @@ def ikm(since: datetime.datetime) -> dict | None:
     return summary if summary.get("respondents") else None
 
 
-def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None) -> NowFigures:
+def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None, scope: Scope = EVERYTHING) -> NowFigures:
     """The backlog now. One pass over the active tasks' index (`task_active_kind_idx`, no table
     rows) counts per kind the tasks, the overdue, the surely due soon and the idle candidates; then
-    the uncertain due-soon band, the scheduled surveys, and indexed counts of applications."""
+    the uncertain due-soon band, the scheduled surveys, and indexed counts of applications.
+    `scope`: a section's tasks (by step) and applications (by permit type)."""
     cal = cal or office_calendar()
     monitored = set(monitored_kinds())
     sure, maybe = _due_soon_bands(cal, now)
     idle = idle_q(cal, now)
     by_kind, overdue, due_soon, idle_count = {}, 0, 0, 0
     for kind, n, late, soon, still in (
-        Task.objects.filter(state__in=Task.ACTIVE_STATES)
+        scope.tasks(Task.objects.filter(state__in=Task.ACTIVE_STATES))
         .annotate(last_action=Coalesce("claimed_at", "started_at"))
         .values_list("kind")
         .annotate(
@@ -222,7 +244,9 @@ def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None) -> NowF
     today = timezone.localtime(now, JAKARTA).date()
     month = month_period(now)
     by_status = dict(
-        Application.objects.filter(status__in=[Application.Status.RETURNED, Application.Status.AWAITING_PAYMENT])
+        scope.applications(
+            Application.objects.filter(status__in=[Application.Status.RETURNED, Application.Status.AWAITING_PAYMENT])
+        )
         .values_list("status")
         .annotate(n=Count("*"))
         .order_by()
@@ -231,14 +255,41 @@ def now_figures(now: datetime.datetime, cal: WorkCalendar | None = None) -> NowF
         stages=stages,
         returned=by_status.get(Application.Status.RETURNED, 0),
         overdue=overdue,
-        due_soon=due_soon + _due_soon(cal, now, maybe),
-        registered_today=Application.objects.filter(registered_at__gte=local_midnight(today)).count(),
-        decrees_this_month=decisions_signed(month.start, month.end).count(),
+        due_soon=due_soon + _due_soon(cal, now, maybe, scope),
+        registered_today=scope.applications(
+            Application.objects.filter(registered_at__gte=local_midnight(today))
+        ).count(),
+        decrees_this_month=decisions_signed(month.start, month.end, scope).count(),
         awaiting_payment=by_status.get(Application.Status.AWAITING_PAYMENT, 0),
-        levies_collected=levies_collected(month.start, month.end),
+        levies_collected=levies_collected(month.start, month.end, scope),
         in_process=sum(s["count"] for s in stages),
-        idle=idle_count - scheduled_surveys(idle_candidates(monitored_tasks(), cal, now)).count(),
+        idle=idle_count - scheduled_surveys(idle_candidates(scope.tasks(monitored_tasks()), cal, now)).count(),
+        at=now,
     )
+
+
+def _now_key(scope: Scope) -> str:
+    return f"monitoring:now:v1:{scope.key}"
+
+
+def now_cached(now: datetime.datetime, cal: WorkCalendar | None = None, scope: Scope = EVERYTHING) -> NowFigures:
+    """The backlog now (`now_figures`), counted at most once every MONITOR_NOW_CACHE_SECONDS (15) for
+    all the readers of a scope, kept in the shared cache: four heads refreshing the dashboard do not
+    each read the whole backlog. When the kept figures are older, one reader counts again while the
+    others are served the kept ones (a flag in the cache); figures kept from a later instant than
+    `now` (a test's clock, another period) are never served. 0: every reader counts."""
+    ttl = settings.MONITOR_NOW_CACHE_SECONDS
+    if not ttl:
+        return now_figures(now, cal, scope)
+    key = _now_key(scope)
+    kept = cache.get(key)
+    if kept is not None and kept.at is not None and kept.at <= now:
+        if (now - kept.at).total_seconds() < ttl or not cache.add(f"{key}:counting", 1, ttl):
+            return kept
+    figures = now_figures(now, cal, scope)
+    cache.set(key, figures, 4 * ttl)
+    cache.delete(f"{key}:counting")
+    return figures
 
 
 # --- SLA compliance -----------------------------------------------------------------------------
@@ -272,17 +323,17 @@ class Compliance:
         return _share(self.on_time, self.finished)
 
 
-def step_compliance(period: Period, now: datetime.datetime) -> Compliance:
+def step_compliance(period: Period, now: datetime.datetime, scope: Scope = EVERYTHING) -> Compliance:
     """Office steps due in the period (`due_tasks`): on time, late, still open past due."""
-    return _compliance(**due_tasks(period.start, period.end, now).aggregate(**_step_counts()))
+    return _compliance(**due_tasks(period.start, period.end, now, scope).aggregate(**_step_counts()))
 
 
-def application_compliance(period: Period) -> Compliance:
+def application_compliance(period: Period, scope: Scope = EVERYTHING) -> Compliance:
     """Applications decided in the period (decree signed, or rejected) by their promised instant."""
-    signed = decisions_signed(period.start, period.end).aggregate(
+    signed = decisions_signed(period.start, period.end, scope).aggregate(
         n=Count("id"), ok=Count("id", filter=Q(finished_at__lte=F("application__promised_completion_at")))
     )
-    rejected = decisions_rejected(period.start, period.end).aggregate(
+    rejected = decisions_rejected(period.start, period.end, scope).aggregate(
         n=Count("id"), ok=Count("id", filter=Q(finished_at__lte=F("promised_completion_at")))
     )
     return Compliance(signed["n"] + rejected["n"], signed["ok"] + rejected["ok"])
@@ -310,7 +361,7 @@ def _week_key(value) -> datetime.date:
     return value
 
 
-def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[WeekRow]:
+def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS, scope: Scope = EVERYTHING) -> list[WeekRow]:
     """Share on time per week (Monday to Sunday, Asia/Jakarta), the last `weeks` weeks including this
     one: steps by the week they fell due in (`due_tasks`), applications by the week they were decided."""
     this_week = _week_start(timezone.localtime(now, JAKARTA).date())
@@ -321,7 +372,7 @@ def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[WeekR
         for i in range(weeks)
     }
     for w, n, ok, still in (
-        due_tasks(start, end, now)
+        due_tasks(start, end, now, scope)
         .annotate(w=TruncWeek("due_at", tzinfo=JAKARTA))
         .values_list("w")
         .annotate(**_step_counts())
@@ -332,8 +383,8 @@ def weekly_trend(now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[WeekR
             row.steps = _compliance(n, ok, still)
     week = TruncWeek("finished_at", tzinfo=JAKARTA)
     for qs, promised in (
-        (decisions_signed(start, end), "application__promised_completion_at"),
-        (decisions_rejected(start, end), "promised_completion_at"),
+        (decisions_signed(start, end, scope), "application__promised_completion_at"),
+        (decisions_rejected(start, end, scope), "promised_completion_at"),
     ):
         for w, n, ok in (
             qs.annotate(w=week)
@@ -354,18 +405,25 @@ class TypeRow:
     applications: Compliance = field(default_factory=Compliance)
 
 
-def by_permit_type(period: Period, now: datetime.datetime) -> list[TypeRow]:
-    rows = {pt.pk: TypeRow(pt) for pt in PermitType.objects.order_by("order", "code")}
+def by_permit_type(period: Period, now: datetime.datetime, scope: Scope = EVERYTHING) -> list[TypeRow]:
+    types = PermitType.objects.order_by("order", "code")
+    if not scope.everything:
+        types = types.filter(Q(pk__in=sorted(scope.type_ids)) | Q(steps__in=sorted(scope.step_ids))).distinct()
+    rows = {pt.pk: TypeRow(pt) for pt in types}
     for pt_id, n, ok, still in (
-        due_tasks(period.start, period.end, now)
+        due_tasks(period.start, period.end, now, scope)
         .values_list("application__permit_type")
         .annotate(**_step_counts())
         .order_by()
     ):
         rows[pt_id].steps = _compliance(n, ok, still)
     for qs, key, promised in (
-        (decisions_signed(period.start, period.end), "application__permit_type", "application__promised_completion_at"),
-        (decisions_rejected(period.start, period.end), "permit_type", "promised_completion_at"),
+        (
+            decisions_signed(period.start, period.end, scope),
+            "application__permit_type",
+            "application__promised_completion_at",
+        ),
+        (decisions_rejected(period.start, period.end, scope), "permit_type", "promised_completion_at"),
     ):
         for pt_id, n, ok in (
             qs.values_list(key)
@@ -397,12 +455,14 @@ class StepRow:
         return self.step.bound_value * office_calendar().day_length()
 
 
-def step_percentiles(since: datetime.datetime, until: datetime.datetime, **filters) -> dict[int, tuple[int, int]]:
+def step_percentiles(
+    since: datetime.datetime, until: datetime.datetime, scope: Scope = EVERYTHING, **filters
+) -> dict[int, tuple[int, int]]:
     """{step id: (median, 90th percentile)} working seconds of the office steps finished in
     [since, until): nearest rank (rank = ceil(p * n)), picked by a window function in the database
     (row number per step ordered by working time), so only two rows per step come back."""
     qs = (
-        done_tasks(since, until)
+        done_tasks(since, until, scope)
         .filter(**filters)
         .annotate(
             rn=Window(RowNumber(), partition_by=[F("step_id")], order_by=[F("working_seconds").asc(), F("id").asc()]),
@@ -424,7 +484,7 @@ def _seconds(value) -> timedelta | None:
     return None if value is None else timedelta(seconds=int(value))
 
 
-def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow]:
+def step_rows(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING, **filters) -> list[StepRow]:
     """Per office step: this period's compliance (`due_tasks`), and over the last 90 days the number finished,
     mean, median and 90th percentile working time; the tasks it holds now. Slowest median first."""
     since = now - timedelta(days=WINDOW_DAYS)
@@ -436,7 +496,7 @@ def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow
         return rows[step_id]
 
     for sid, n, ok, still in (
-        due_tasks(period.start, period.end, now)
+        due_tasks(period.start, period.end, now, scope)
         .filter(**filters)
         .values_list("step_id")
         .annotate(**_step_counts())
@@ -444,7 +504,7 @@ def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow
     ):
         row(sid).month = _compliance(n, ok, still)
     for sid, n, mean in (
-        done_tasks(since, now)
+        done_tasks(since, now, scope)
         .filter(**filters)
         .values_list("step_id")
         .annotate(n=Count("id"), m=Avg("working_seconds"))
@@ -452,10 +512,10 @@ def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow
     ):
         r = row(sid)
         r.finished, r.mean = n, _seconds(mean)
-    for sid, (median, p90) in step_percentiles(since, now, **filters).items():
+    for sid, (median, p90) in step_percentiles(since, now, scope, **filters).items():
         r = row(sid)
         r.median, r.p90 = _seconds(median), _seconds(p90)
-    active = monitored_tasks().filter(**filters).values_list("step_id").annotate(n=Count("id")).order_by()
+    active = scope.tasks(monitored_tasks()).filter(**filters).values_list("step_id").annotate(n=Count("id")).order_by()
     for sid, n in active:
         row(sid).active = n
     steps = Step.objects.select_related("permit_type").in_bulk(list(rows))
@@ -470,59 +530,87 @@ def step_rows(now: datetime.datetime, period: Period, **filters) -> list[StepRow
 # --- the dashboard's history, kept -------------------------------------------------------------
 
 
-def history_figures(now: datetime.datetime, period: Period) -> dict:
+def history_figures(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> dict:
     """The dashboard's figures about the past: the month's shares, 12 weeks, per type, per step
     (90 days), per officer. They read every task finished in their windows, which at a provincial
     office's volume is hundreds of thousands of rows: seconds, not milliseconds (docs/PERFORMANCE.md)."""
     return {
-        "steps_c": step_compliance(period, now),
-        "apps_c": application_compliance(period),
-        "trend": weekly_trend(now),
-        "types": by_permit_type(period, now),
-        "steps": step_rows(now, period),
-        "officers": by_officer(period, now),
+        "at": now,  # when they were computed: names the page's rendering of them (views._history_html)
+        "steps_c": step_compliance(period, now, scope),
+        "apps_c": application_compliance(period, scope),
+        "trend": weekly_trend(now, scope=scope),
+        "types": by_permit_type(period, now, scope),
+        "steps": step_rows(now, period, scope),
+        "officers": by_officer(period, now, scope),
     }
 
 
-def _history_key(period: Period) -> str:
-    return f"monitoring:history:v3:{period.start:%Y%m}"
+def _history_key(period: Period, scope: Scope = EVERYTHING) -> str:
+    return f"monitoring:history:v6:{period.start:%Y%m}:{scope.key}"
 
 
-def history_refresh(*, now: datetime.datetime | None = None, month: str = "") -> dict:
-    """Compute a month's history figures (this month by default) and keep them in the shared cache
-    for three periods of MONITOR_DASHBOARD_CACHE_SECONDS (the periodic job runs every period)."""
+def _history_keep(key: str, now: datetime.datetime, data: dict, ttl: int) -> None:
+    """Keep the figures and, apart, the instant they were computed (read without the figures:
+    `history_kept_at`), for three periods."""
+    cache.set_many({key: (now.timestamp(), data), f"{key}:at": now.timestamp()}, 3 * ttl)
+
+
+def history_refresh(*, now: datetime.datetime | None = None, month: str = "", scope: Scope = EVERYTHING) -> dict:
+    """Compute a month's history figures (this month by default; the whole office, or a section's)
+    and keep them in the shared cache for three periods of MONITOR_DASHBOARD_CACHE_SECONDS (the
+    periodic job runs every period)."""
     now = now_or(now)
     period = month_period(now, month)
-    data = history_figures(now, period)
+    data = history_figures(now, period, scope)
     ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
     if ttl:
-        cache.set(_history_key(period), (now.timestamp(), data), 3 * ttl)
+        _history_keep(_history_key(period, scope), now, data, ttl)
     return data
 
 
-def history_cached(now: datetime.datetime, period: Period) -> dict:
+def _history_ask(now: datetime.datetime, period: Period, scope: Scope, at: float) -> None:
+    """Kept figures older than MONITOR_DASHBOARD_CACHE_SECONDS: ask a worker for new ones (once: a flag)."""
+    key = _history_key(period, scope)
+    if now.timestamp() - at >= settings.MONITOR_DASHBOARD_CACHE_SECONDS and cache.add(
+        f"{key}:refreshing", 1, settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    ):
+        from .tasks import refresh_dashboard_history
+
+        try:
+            refresh_dashboard_history(f"{period.start:%Y-%m}", scope.codes)
+        except Exception:  # the queue unreachable: the kept figures still serve, the periodic job retries
+            logger.exception("monitoring: could not ask for the %s history figures", period.label)
+
+
+def history_cached(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> dict:
     """The history figures for the dashboard without making the reader wait for them: fresh ones
     from the cache; older than MONITOR_DASHBOARD_CACHE_SECONDS, the kept ones while a worker
     computes new ones (once: a flag in the cache); computed here only when none are kept (another
     month, a cold cache, or no worker for three periods)."""
     ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
     if not ttl:
-        return history_figures(now, period)
-    key = _history_key(period)
+        return history_figures(now, period, scope)
+    key = _history_key(period, scope)
     kept = cache.get(key)
     if kept is None:
-        data = history_figures(now, period)
-        cache.set(key, (now.timestamp(), data), 3 * ttl)
+        data = history_figures(now, period, scope)
+        _history_keep(key, now, data, ttl)
         return data
     at, data = kept
-    if now.timestamp() - at >= ttl and cache.add(f"{key}:refreshing", 1, ttl):
-        from .tasks import refresh_dashboard_history
-
-        try:
-            refresh_dashboard_history(f"{period.start:%Y-%m}")
-        except Exception:  # the queue unreachable: the kept figures still serve, the periodic job retries
-            logger.exception("monitoring: could not ask for the %s history figures", period.label)
+    _history_ask(now, period, scope, at)
     return data
+
+
+def history_kept_at(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> float | None:
+    """When the kept history figures were computed (a timestamp), without reading them: the page
+    keeps its rendering of them under this instant (`views._history_html`). Asks a worker for new
+    ones when they are old, as `history_cached` does; None when none are kept."""
+    if not settings.MONITOR_DASHBOARD_CACHE_SECONDS:
+        return None
+    at = cache.get(f"{_history_key(period, scope)}:at")
+    if at is not None:
+        _history_ask(now, period, scope, at)
+    return at
 
 
 # --- officers -----------------------------------------------------------------------------------
@@ -536,12 +624,12 @@ class OfficerRow:
     alerts: int = 0
 
 
-def by_officer(period: Period, now: datetime.datetime) -> list[OfficerRow]:
+def by_officer(period: Period, now: datetime.datetime, scope: Scope = EVERYTHING) -> list[OfficerRow]:
     """Steps due in the period (`due_tasks`) per officer who held them (the finisher when nobody
     claimed; a step still open and held by nobody is nobody's)."""
     holder = Coalesce("assignee_id", "finished_by_id")
     counts = (
-        due_tasks(period.start, period.end, now)
+        due_tasks(period.start, period.end, now, scope)
         .annotate(holder=holder)
         .filter(holder__isnull=False)
         .values_list("holder")
@@ -550,11 +638,18 @@ def by_officer(period: Period, now: datetime.datetime) -> list[OfficerRow]:
     )
     rows = {uid: OfficerRow(None, _compliance(n, ok, still)) for uid, n, ok, still in counts}
     for uid, n in (
-        monitored_tasks().filter(assignee__isnull=False).values_list("assignee").annotate(n=Count("id")).order_by()
+        scope.tasks(monitored_tasks())
+        .filter(assignee__isnull=False)
+        .values_list("assignee")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         rows.setdefault(uid, OfficerRow(None, Compliance())).active = n
     for uid, n in (
-        Alert.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end, assignee__isnull=False)
+        scope.tasks(
+            Alert.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end, assignee__isnull=False),
+            "task__step_id",
+        )
         .values_list("assignee")
         .annotate(n=Count("id"))
         .order_by()
@@ -577,20 +672,21 @@ class OfficerRecord:
     open_explanations: int
 
 
-def officer_record(user, now: datetime.datetime, period: Period) -> OfficerRecord:
+def officer_record(user, now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> OfficerRecord:
+    """One officer's record; with a section's `scope`, their work on that section's files only."""
     since = now - timedelta(days=WINDOW_DAYS)
 
     def compliance(start, end) -> Compliance:
         mine = Q(assignee=user) | Q(assignee__isnull=True, finished_by=user)
-        return _compliance(**due_tasks(start, end, now).filter(mine).aggregate(**_step_counts()))
+        return _compliance(**due_tasks(start, end, now, scope).filter(mine).aggregate(**_step_counts()))
 
     load = list(
-        Task.objects.filter(assignee=user, state__in=Task.ACTIVE_STATES)
+        scope.tasks(Task.objects.filter(assignee=user, state__in=Task.ACTIVE_STATES))
         .select_related("application__permit_type", "step")
         .order_by("due_at")[:100]
     )
     alerts = list(
-        Alert.objects.filter(Q(assignee=user) | Q(recipient=user))
+        scope.tasks(Alert.objects.filter(Q(assignee=user) | Q(recipient=user)), "task__step_id")
         .select_related("task__application", "task__step", "explanation")
         .order_by("-sent_at")[:50]
     )
@@ -598,10 +694,12 @@ def officer_record(user, now: datetime.datetime, period: Period) -> OfficerRecor
         user=user,
         month=compliance(period.start, period.end),
         window=compliance(since, now),
-        steps=[r for r in step_rows(now, period, assignee=user) if r.finished or r.month.total],
+        steps=[r for r in step_rows(now, period, scope, assignee=user) if r.finished or r.month.total],
         load=load,
         alerts=alerts,
-        open_explanations=Explanation.objects.filter(alert__recipient=user, answered_at__isnull=True).count(),
+        open_explanations=scope.tasks(
+            Explanation.objects.filter(alert__recipient=user, answered_at__isnull=True), "alert__task__step_id"
+        ).count(),
     )
 
 
@@ -619,8 +717,14 @@ class StalledTasks:
     active tasks' index alone (`task_active_kind_idx`; the payload only for the surveys).
     """
 
-    def __init__(self, now: datetime.datetime, cal: WorkCalendar, counts: tuple[int, int] | None = None):
-        tasks = monitored_tasks()
+    def __init__(
+        self,
+        now: datetime.datetime,
+        cal: WorkCalendar,
+        counts: tuple[int, int] | None = None,
+        scope: Scope = EVERYTHING,
+    ):
+        tasks = scope.tasks(monitored_tasks())
         related = ("application__permit_type", "step", "assignee")
         self.overdue = tasks.filter(due_at__lt=now).select_related(*related).order_by("due_at", "id")
         self._idle_candidates = idle_candidates(tasks, cal, now)
@@ -666,12 +770,15 @@ class StalledTasks:
 
 
 def stalled_tasks(
-    now: datetime.datetime, cal: WorkCalendar | None = None, figures: NowFigures | None = None
+    now: datetime.datetime,
+    cal: WorkCalendar | None = None,
+    figures: NowFigures | None = None,
+    scope: Scope = EVERYTHING,
 ) -> StalledTasks:
     """Every office task past its due instant, or idle (nobody acted for MONITOR_IDLE_HOURS
-    working hours), most overdue first. `figures` (of the same `now`) saves counting again."""
+    working hours), most overdue first. `figures` (of the same `now` and `scope`) saves counting again."""
     counts = (figures.overdue, figures.idle) if figures is not None else None
-    return StalledTasks(now, cal or office_calendar(), counts)
+    return StalledTasks(now, cal or office_calendar(), counts, scope)
 
 
 @dataclass
@@ -722,9 +829,9 @@ def stalled_rows(tasks, now: datetime.datetime, cal: WorkCalendar | None = None)
 # --- explanations -------------------------------------------------------------------------------
 
 
-def explanations(state: str = ""):
+def explanations(state: str = "", scope: Scope = EVERYTHING):
     """open: not answered yet; answered: waiting for a superior's acknowledgement; else all."""
-    qs = Explanation.objects.select_related(
+    qs = scope.tasks(Explanation.objects, "alert__task__step_id").select_related(
         "alert__task__application__permit_type",
         "alert__task__step",
         "alert__recipient",
@@ -739,8 +846,8 @@ def explanations(state: str = ""):
     return qs.order_by("-requested_at", "-id")
 
 
-def explanation_counts() -> dict[str, int]:
-    return Explanation.objects.aggregate(
+def explanation_counts(scope: Scope = EVERYTHING) -> dict[str, int]:
+    return scope.tasks(Explanation.objects.all(), "alert__task__step_id").aggregate(
         open=Count("id", filter=Q(answered_at__isnull=True)),
         answered=Count("id", filter=Q(answered_at__isnull=False, acknowledged_at__isnull=True)),
     )

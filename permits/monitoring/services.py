@@ -26,12 +26,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _l
 
-from permits.catalog.models import Step
+from permits.catalog.models import Section, Step
+from permits.catalog.selectors import (
+    section_get,
+    section_list,
+    section_members,
+    section_permit_type_ids,
+    sections_of,
+    step_sections,
+)
 from permits.core.audit import audit_record_many
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound
-from permits.core.roles import HEAD, LEADERS, SUPERVISOR, has_role
+from permits.core.roles import HEAD, LEADERS, OFFICE_WIDE, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Application, Task
@@ -63,6 +71,84 @@ def explanation_url(explanation: Explanation) -> str:
     return public_url(reverse("monitoring:explanation", args=[explanation.token]))
 
 
+# --- sections: who sees which files -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The files a leadership reader sees: every file (no sections), or those of `sections`: the
+    tasks of their steps (`catalog.selectors.step_sections`: the step's section, else its permit
+    type's) and the applications of their permit types. Filters on `step_id` keep the backlog's
+    reads on the active tasks' index alone (`task_active_kind_idx` includes `step`)."""
+
+    sections: tuple[Section, ...] = ()
+    step_ids: frozenset[int] | None = None
+    type_ids: frozenset[int] | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.step_ids is None
+
+    @property
+    def key(self) -> str:
+        """Names the scope in cache keys."""
+        return "+".join(sorted(s.code for s in self.sections)) or "*"
+
+    @property
+    def codes(self) -> list[str]:
+        return [s.code for s in self.sections]
+
+    def tasks(self, qs, step: str = "step_id"):
+        """`qs` (tasks, or rows reaching a task's step through `step`) narrowed to the scope."""
+        return qs if self.everything else qs.filter(**{f"{step}__in": sorted(self.step_ids)})
+
+    def applications(self, qs, permit_type: str = "permit_type_id"):
+        """`qs` (applications, or rows reaching one's permit type through `permit_type`) narrowed."""
+        return qs if self.everything else qs.filter(**{f"{permit_type}__in": sorted(self.type_ids)})
+
+
+EVERYTHING = Scope()
+
+
+def scope_of(sections) -> Scope:
+    """The scope of these sections (none: every file)."""
+    sections = tuple(sections)
+    if not sections:
+        return EVERYTHING
+    ids = {s.pk for s in sections}
+    steps = frozenset(step for step, section in step_sections().items() if section in ids)
+    return Scope(sections, steps, frozenset(section_permit_type_ids(ids)))
+
+
+def viewer_scope(user, code: str = "") -> Scope:
+    """What `user` sees on the leadership pages and API, narrowed to section `code` when given.
+
+    The head (and the administrator) sees every file and may ask for any section. A supervisor who
+    heads sections sees theirs (all of them by default, or one of them) and is refused another one;
+    a supervisor who heads no section sees every file, as before sections existed."""
+    code = (code or "").strip()
+    section = section_get(code) if code else None
+    if code and section is None:
+        raise NotFound(_l("Bidang/seksi"))
+    mine = [] if has_role(user, *OFFICE_WIDE) else sections_of(user)
+    if not mine:
+        return scope_of([section] if section else [])
+    if section is None:
+        return scope_of(mine)
+    if section.pk not in {s.pk for s in mine}:
+        raise Forbidden(
+            _l("Anda kepala %(mine)s; angka bidang %(asked)s hanya untuk kepala bidang itu dan kepala dinas."),
+            params={"mine": ", ".join(s.name_id for s in mine), "asked": section.name_id},
+        )
+    return scope_of([section])
+
+
+def viewer_sections(user) -> tuple[list[Section], bool]:
+    """(the sections `user` may pick on the leadership pages, whether they may see every file)."""
+    mine = [] if has_role(user, *OFFICE_WIDE) else sections_of(user)
+    return (mine, False) if mine else (section_list(), True)
+
+
 # --- who is alerted -----------------------------------------------------------------------------
 
 
@@ -70,11 +156,21 @@ def _role_holders(role: str) -> list:
     return list(get_user_model().objects.filter(is_active=True, groups__name=role).order_by("id"))
 
 
-def supervisors_for(task: Task, role_holders: Callable[[str], list] | None = None) -> list:
-    """Every active supervisor. The office has no section-to-supervisor map yet: when it has one,
-    narrow the list here (the only place that decides). `role_holders` lets the sweep read each
-    role once."""
-    return (role_holders or _role_holders)(SUPERVISOR)
+def supervisors_for(
+    task: Task,
+    role_holders: Callable[[str], list] | None = None,
+    sections: tuple[dict[int, int], dict[int, set[int]]] | None = None,
+) -> list:
+    """The supervisors alerted about `task` (the only place that decides): those who head the task's
+    section, and those who head no section (they see every file). A task in no section, or in a
+    section nobody heads, goes to every supervisor, so that no alert is lost. `role_holders` and
+    `sections` ((step_sections, section_members), read once per sweep) save reading them per task."""
+    everyone = (role_holders or _role_holders)(SUPERVISOR)
+    by_step, members = sections or (step_sections(), section_members())
+    section = by_step.get(task.step_id)
+    if section is None or not any(section in members.get(u.pk, ()) for u in everyone):
+        return everyone
+    return [u for u in everyone if section in members.get(u.pk, ()) or not members.get(u.pk)]
 
 
 def heads() -> list:
@@ -89,7 +185,13 @@ class _Recipients:
 
     def __init__(self):
         self._roles: dict[str, list] = {}
+        self._sections: tuple[dict[int, int], dict[int, set[int]]] | None = None
         self.addresses: dict[int, tuple[str, str, str]] = {}  # user -> (channel, recipient, language)
+
+    def sections(self) -> tuple[dict[int, int], dict[int, set[int]]]:
+        if self._sections is None:
+            self._sections = (step_sections(), section_members())
+        return self._sections
 
     def role(self, role: str) -> list:
         if role not in self._roles:
@@ -100,7 +202,7 @@ class _Recipients:
         if level == L.ESCALATED_HEAD:
             return self.role(HEAD), HEAD
         if level == L.ESCALATED_SUPERVISOR or not (task.assignee_id and task.assignee.is_active):
-            return supervisors_for(task, self.role), SUPERVISOR
+            return supervisors_for(task, self.role, self.sections()), SUPERVISOR
         return [task.assignee], ""
 
 

@@ -7,8 +7,10 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from permits.catalog.selectors import section_list
+
 from .selectors import history_refresh
-from .services import daily_digest_send, stall_sweep
+from .services import daily_digest_send, scope_of, stall_sweep
 
 JAKARTA_UTC_OFFSET = 7  # Asia/Jakarta has no daylight saving: WIB is always UTC+7
 
@@ -32,13 +34,18 @@ def send_daily_digest() -> int:
 
 @db_periodic_task(crontab(minute="*/5"))
 def refresh_dashboard_current_month() -> None:
-    """Every five minutes: this month's dashboard history figures, so that no reader waits for them
-    (nothing to do when MONITOR_DASHBOARD_CACHE_SECONDS is 0: every reader then computes its own)."""
+    """Every five minutes: this month's dashboard history figures, the whole office's and each section's,
+    so that no reader waits for them (nothing to do when MONITOR_DASHBOARD_CACHE_SECONDS is 0: every
+    reader then computes its own)."""
     if settings.MONITOR_DASHBOARD_CACHE_SECONDS:
         history_refresh()
+        for section in section_list():
+            history_refresh(scope=scope_of([section]))
 
 
 @db_task()
-def refresh_dashboard_history(month: str) -> None:
-    """A month's history figures, asked for by a dashboard that found them older than five minutes."""
-    history_refresh(month=month)
+def refresh_dashboard_history(month: str, sections: list[str] | None = None) -> None:
+    """A month's history figures (of the whole office, or of these sections), asked for by a dashboard
+    that found them older than five minutes."""
+    chosen = [s for s in section_list() if s.code in (sections or [])]
+    history_refresh(month=month, scope=scope_of(chosen))

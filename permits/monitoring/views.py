@@ -7,15 +7,19 @@ JavaScript: charts are inline SVG drawn on the server, with the same numbers in 
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
@@ -47,15 +51,50 @@ def _hours(value: timedelta | None) -> float:
 # --- dashboard ----------------------------------------------------------------------------------
 
 
-def dashboard(request):
-    now = timezone.now()
-    cal = office_calendar()
-    period = selectors.month_period(now, request.GET.get("bulan", ""))
-    history = selectors.history_cached(now, period)
+def _scope(request) -> services.Scope:
+    """The files the reader sees (`services.viewer_scope`), narrowed by `?bidang=<section code>`."""
+    try:
+        return services.viewer_scope(request.user, request.GET.get("bidang", ""))
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.text()) from None
+        raise Http404(exc.text()) from None
+
+
+def _section_context(request, scope: services.Scope) -> dict:
+    """The section picker: the sections the reader may choose, and the one shown."""
+    choices, everything = services.viewer_sections(request.user)
+    code = request.GET.get("bidang", "").strip()
+    return {
+        "scope": scope,
+        "section_choices": choices,
+        "section_all": everything,
+        "bidang": code,
+        "section_query": f"&bidang={quote(code)}" if code else "",  # carried by the page's own links
+        "keep": [(k, request.GET[k]) for k in ("bulan", "keadaan") if request.GET.get(k)],
+    }
+
+
+def _history_html(request, now, period, scope: services.Scope, bidang: str) -> str:
+    """The dashboard's history part (compliance, trend, per type / step / officer, with their charts),
+    rendered once per kept set of history figures, period, scope and language and kept in the shared
+    cache beside them: readers between two refreshes get the same HTML without reading the figures
+    (issue 22 item 4)."""
+    ttl = settings.MONITOR_DASHBOARD_CACHE_SECONDS
+    parts = ["monitoring:history-html:v1", f"{period.start:%Y%m}", scope.key, bidang, get_language() or ""]
+    at = selectors.history_kept_at(now, period, scope)
+    html = cache.get(":".join([*parts, str(at)])) if at is not None else None
+    if html is None:
+        history = selectors.history_cached(now, period, scope)
+        html = render_to_string("monitoring/_history.html", _history_context(period, history, bidang), request)
+        if ttl:
+            cache.set(":".join([*parts, str(history["at"].timestamp())]), html, 3 * ttl)
+    return html
+
+
+def _history_context(period, history: dict, bidang: str) -> dict:
     trend, types, steps = history["trend"], history["types"], history["steps"]
-    figures = selectors.now_figures(now, cal)
-    stalled_qs = selectors.stalled_tasks(now, cal, figures)
-    day = cal.day_length()
+    day = office_calendar().day_length()
     trend_chart = charts.line_chart(
         [w.label for w in trend],
         [
@@ -91,6 +130,25 @@ def dashboard(request):
         title=_("Permohonan selesai tepat waktu per jenis izin"),
         max_value=100,
     )
+    return {
+        "period": period,
+        **history,
+        "trend_chart": trend_chart,
+        "step_chart": step_chart,
+        "type_chart": type_chart,
+        "day": day,
+        "bidang": bidang,
+    }
+
+
+def dashboard(request):
+    now = timezone.now()
+    cal = office_calendar()
+    scope = _scope(request)
+    period = selectors.month_period(now, request.GET.get("bulan", ""))
+    figures = selectors.now_cached(now, cal, scope)
+    stalled_qs = selectors.stalled_tasks(now, cal, figures, scope)
+    sections = _section_context(request, scope)
     return render(
         request,
         "monitoring/dashboard.html",
@@ -98,16 +156,14 @@ def dashboard(request):
             "now": now,
             "period": period,
             "figures": figures,
-            **history,
+            "history_html": _history_html(request, now, period, scope, sections["bidang"]),
             "stalled": selectors.stalled_rows(stalled_qs[:10], now, cal),
             "stalled_count": stalled_qs.count(),
-            "explanations": selectors.explanation_counts(),
+            "explanations": selectors.explanation_counts(scope),
             "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
-            "trend_chart": trend_chart,
-            "step_chart": step_chart,
-            "type_chart": type_chart,
-            "day": day,
+            "day": cal.day_length(),
             "idle_hours": settings.MONITOR_IDLE_HOURS,
+            **sections,
         },
     )
 
@@ -115,11 +171,17 @@ def dashboard(request):
 def stalled(request):
     now = timezone.now()
     cal = office_calendar()
-    page = Paginator(selectors.stalled_tasks(now, cal), PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = _scope(request)
+    page = Paginator(selectors.stalled_tasks(now, cal, scope=scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/stalled.html",
-        {"page": page, "rows": selectors.stalled_rows(page.object_list, now, cal), "now": now},
+        {
+            "page": page,
+            "rows": selectors.stalled_rows(page.object_list, now, cal),
+            "now": now,
+            **_section_context(request, scope),
+        },
     )
 
 
@@ -128,8 +190,9 @@ def officer(request, username: str):
     if user is None:
         raise Http404(_("Petugas tidak ditemukan."))
     now = timezone.now()
+    scope = _scope(request)
     period = selectors.month_period(now, request.GET.get("bulan", ""))
-    record = selectors.officer_record(user, now, period)
+    record = selectors.officer_record(user, now, period, scope)
     load = []
     for task in record.load:
         view = task_view(task, now)
@@ -145,6 +208,7 @@ def officer(request, username: str):
             "load": load,
             "ikm": selectors.ikm(now - timedelta(days=selectors.WINDOW_DAYS)),
             "day": office_calendar().day_length(),
+            **_section_context(request, scope),
         },
     )
 
@@ -156,11 +220,17 @@ def explanations(request):
     state = request.GET.get("keadaan", "open")
     if state not in ("open", "answered", "all"):
         state = "open"
-    page = Paginator(selectors.explanations(state), PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = _scope(request)
+    page = Paginator(selectors.explanations(state, scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/explanations.html",
-        {"page": page, "state": state, "counts": selectors.explanation_counts()},
+        {
+            "page": page,
+            "state": state,
+            "counts": selectors.explanation_counts(scope),
+            **_section_context(request, scope),
+        },
     )
 
 

@@ -11,6 +11,7 @@ CONFIGURATION = {
     "auth.user",
     "catalog.permittype",
     "catalog.rejectionreason",
+    "catalog.section",
     "core.calendarclosure",
     "core.officialprofile",
     "decrees.decreetemplate",

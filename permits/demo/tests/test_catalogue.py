@@ -3,9 +3,11 @@
 import pytest
 from django.core.validators import validate_slug
 
-from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Step
+from permits.catalog.models import DataField, PermitType, RejectionReason, Requirement, Section, Step
 from permits.core.roles import ROLES
-from permits.demo.catalogue import DEMO_GLOBAL_REJECTION_REASONS, DEMO_PERMIT_TYPES, catalog_load_demo
+from permits.demo.catalogue import DEMO_GLOBAL_REJECTION_REASONS, DEMO_PERMIT_TYPES, DEMO_SECTIONS, catalog_load_demo
+from permits.demo.management.commands.load_demo import demo_section_head, demo_section_heads_create
+from permits.monitoring.services import viewer_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,18 @@ def test_codes_are_valid_slugs_and_objects_validate(catalogue):
         "tidak-sesuai-tata-ruang",
         "persyaratan-tidak-sah",
     }
+
+
+def test_every_demo_type_belongs_to_one_demo_section_with_its_own_head():
+    catalog_load_demo()
+    catalog_load_demo()  # idempotent
+    mapped = [t for _c, _n, _e, types in DEMO_SECTIONS for t in types]
+    assert sorted(mapped) == sorted(t["code"] for t in DEMO_PERMIT_TYPES)  # each type once
+    assert not PermitType.objects.filter(section__isnull=True).exists()
+    heads = demo_section_heads_create("pw-for-tests-123")
+    assert len(heads) == Section.objects.count() == len(DEMO_SECTIONS)
+    for code, _n, _e, types in DEMO_SECTIONS:
+        head = next(u for u in heads if u.username == demo_section_head(code))
+        scope = viewer_scope(head)
+        assert scope.codes == [code]
+        assert set(PermitType.objects.filter(pk__in=scope.type_ids).values_list("code", flat=True)) == set(types)

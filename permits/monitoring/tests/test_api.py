@@ -34,6 +34,7 @@ def test_dashboard_gives_the_pages_figures_to_the_head(api, office, officers):
     assert res.status_code == 200, res.content
     body = res.json()
     assert set(body) == {
+        "sections",
         "now",
         "period",
         "step_compliance",
@@ -55,6 +56,7 @@ def test_dashboard_gives_the_pages_figures_to_the_head(api, office, officers):
     assert len(body["trend"]) == 12
     assert {o["username"] for o in body["by_officer"]} >= {officers["verifier"].username}
     assert body["period"]["label"] == "11/2026"
+    assert body["sections"] == []  # every file
 
 
 def test_dashboard_takes_a_month_or_a_range(api, office, officers):
@@ -138,4 +140,6 @@ def test_the_operations_are_documented(client):
         get = spec["paths"][op]["get"]
         assert {"200", "401", "403", "422"} <= set(get["responses"]), op
     params = {p["name"] for p in spec["paths"]["/api/v1/monitoring/dashboard"]["get"]["parameters"]}
-    assert params == {"month", "from", "to"}
+    assert params == {"month", "from", "to", "section"}
+    for op in ("/api/v1/monitoring/stalled", "/api/v1/monitoring/officers/{username}"):
+        assert "section" in {p["name"] for p in spec["paths"][op]["get"]["parameters"]}, op

@@ -4,8 +4,10 @@ applied row by row in Python."""
 
 import datetime
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -188,7 +190,7 @@ def test_history_figures_are_kept_and_refreshed_by_a_worker_not_by_the_reader(mo
     settings.MONITOR_DASHBOARD_CACHE_SECONDS = 300
     computed = []
 
-    def figures(now, period):
+    def figures(now, period, scope=None):
         computed.append(now)
         return {"n": len(computed)}
 
@@ -250,3 +252,32 @@ def test_an_alert_raised_alone_takes_the_sweeps_path_and_gives_the_same_rows(rea
 
     assert rows(alone) == rows(swept)
     assert audit_verify() == []
+
+
+def test_now_figures_are_counted_once_per_period_for_every_reader(monkeypatch, settings):
+    """The backlog is counted at most once every MONITOR_NOW_CACHE_SECONDS for all readers of a scope:
+    the others get the kept figures (with the instant they were counted); a clock earlier than the kept
+    figures never gets them; each scope has its own."""
+    settings.MONITOR_NOW_CACHE_SECONDS = 15
+    counted = []
+
+    def figures(now, cal=None, scope=services.EVERYTHING):
+        counted.append((now, scope.key))
+        return selectors.NowFigures([], 0, len(counted), 0, 0, 0, 0, 0, 0, at=now)
+
+    monkeypatch.setattr(selectors, "now_figures", figures)
+    first = selectors.now_cached(NOW)
+    assert first.overdue == 1 and first.at == NOW
+    assert selectors.now_cached(NOW + timedelta(seconds=14)).overdue == 1  # kept
+    assert len(counted) == 1
+    later = selectors.now_cached(NOW + timedelta(seconds=16))  # older than 15 s: counted again
+    assert later.overdue == 2 and later.at == NOW + timedelta(seconds=16)
+    # while one reader counts (the flag is up), the others are served the kept figures
+    cache.add(selectors._now_key(services.EVERYTHING) + ":counting", 1, 15)
+    assert selectors.now_cached(NOW + timedelta(seconds=40)).overdue == 2
+    assert len(counted) == 2
+    assert selectors.now_cached(NOW - timedelta(seconds=1)).overdue == 3  # an earlier clock: counted
+    section = services.Scope((SimpleNamespace(code="usaha"),), frozenset(), frozenset())
+    assert selectors.now_cached(NOW, scope=section).overdue == 4  # its own key
+    settings.MONITOR_NOW_CACHE_SECONDS = 0
+    assert selectors.now_cached(NOW).overdue == 5

@@ -15,10 +15,11 @@ from django.contrib.auth.models import Group
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
+from permits.catalog.models import Section
 from permits.core.models import OfficialProfile, Sequence
-from permits.core.roles import ADMIN, HEAD, ROLES
+from permits.core.roles import ADMIN, HEAD, ROLES, SUPERVISOR
 from permits.decrees import localsign
-from permits.demo.catalogue import catalog_load_demo
+from permits.demo.catalogue import DEMO_SECTIONS, catalog_load_demo
 from permits.demo.tariffs import levies_load_demo
 from permits.demo.walk import demo_walk
 
@@ -54,6 +55,31 @@ def demo_users_create(password: str) -> dict:
     return users
 
 
+def demo_section_head(code: str) -> str:
+    """The username of a demo section's head (a supervisor who heads only that section)."""
+    return f"kabid-{code}"
+
+
+def demo_section_heads_create(password: str) -> list:
+    """One supervisor per demo section, heading it: they see and are alerted about its files only (the
+    demo user `supervisor` heads none, so sees every file). After `catalog_load_demo` (the sections)."""
+    User = get_user_model()
+    heads = []
+    group = Group.objects.get_or_create(name=SUPERVISOR)[0]
+    for code, name_id, _name_en, _types in DEMO_SECTIONS:
+        user, created = User.objects.get_or_create(
+            username=demo_section_head(code),
+            defaults={"first_name": f"Kepala {name_id}", "email": f"kabid-{code}@smart.example"},
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(group)
+        Section.objects.get(code=code).supervisors.add(user)
+        heads.append(user)
+    return heads
+
+
 class Command(BaseCommand):
     help = "Load the demo data (once)."
 
@@ -71,6 +97,7 @@ class Command(BaseCommand):
             n_types = catalog_load_demo()
             levies_load_demo()
             users = demo_users_create(settings.DEMO_PASSWORD)
+            section_heads = demo_section_heads_create(settings.DEMO_PASSWORD)
             with localsign.running():  # the demo decrees are time-stamped by the local TSA (docs/DECREE.md)
                 entries = demo_walk(users)
             Sequence.objects.update_or_create(key=MARKER, defaults={"value": 1})
@@ -79,7 +106,7 @@ class Command(BaseCommand):
         overdue = sum(1 for e in entries if e["overdue"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Data demo dimuat: {n_types} jenis izin, {len(users)} pengguna, "
+                f"Data demo dimuat: {n_types} jenis izin, {len(users) + len(section_heads)} pengguna, "
                 f"{len(entries)} permohonan ({overdue} terlambat) -> {path}"
             )
         )
