@@ -135,6 +135,7 @@ class Run:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
+    wrapped: int = 0  # wrk runs over a list walked once: times a thread ran out and started again
     p50: float = 0.0
     p90: float = 0.0
     p95: float = 0.0
@@ -284,6 +285,7 @@ def wrk_run(name: str, url: str, script: Path, args: list[str], *, clients: int,
     data = json.loads(line)
     run = Run(name, data["requests"], data["duration_us"] / 1e6)
     run.errors = data["errors_status"] + data["errors_connect"] + data["errors_read"] + data["errors_timeout"]
+    run.wrapped = data.get("wrapped", 0)
     run.statuses = (
         Counter({"non-2xx": data["errors_status"]}) if data["errors_status"] else Counter({"2xx": run.requests})
     )
