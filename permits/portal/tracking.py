@@ -67,6 +67,8 @@ STEP_LABELS = {
     K.SIGNING: _("Menunggu tanda tangan SK"),
     K.HANDOVER: _("SK siap diambil"),
 }
+# Paid and posted; the worker completes the payment step within seconds (levies.payment_advance_apply).
+PAYMENT_RECEIVED = _("Pembayaran diterima, berkas segera diteruskan")
 SURVEY_SCHEDULED = _("Sedang disurvei petugas lapangan, jadwal %(date)s")
 SURVEY_WAITING = _("Menunggu jadwal survei lapangan")
 IN_PROCESS = _("Sedang diproses")
@@ -126,12 +128,14 @@ def _visit_date(task: Task | None) -> str | None:
     return (schedule or {}).get("visit_date") if isinstance(schedule, dict) else None
 
 
-def status_label(app: Application, current: Task | None) -> str:
+def status_label(app: Application, current: Task | None, *, levy_paid: bool = False) -> str:
     """Where the file is, in the applicant's words."""
     if app.status in STATUS_LABELS:
         return str(STATUS_LABELS[app.status])
     if current is None:
         return str(IN_PROCESS)
+    if current.kind == K.PAYMENT and levy_paid:  # posted; the step is completed right after
+        return str(PAYMENT_RECEIVED)
     if current.kind == K.SURVEY:
         visit = short_date(_visit_date(current))
         return SURVEY_SCHEDULED % {"date": visit} if visit else str(SURVEY_WAITING)
@@ -210,6 +214,7 @@ def build_view(
     """The public view from already-read rows (no queries beyond the application's own relations)."""
     current = next((t for t in tasks if t.is_active), None)
     corrections = [{"received_at": c.received_at, "items": list(c.items)} for c in corrections or []]
+    levy = levy_for_tracking(app) if _levy_reached(tasks) else None
     return {
         "registration_number": app.registration_number,
         "permit_type": app.permit_type.code,
@@ -217,12 +222,12 @@ def build_view(
         "permit_type_is_sample": app.permit_type.is_sample,
         "applicant_initials": app.applicant.initials,
         "status": app.status,
-        "status_label": status_label(app, current),
+        "status_label": status_label(app, current, levy_paid=bool(levy and levy["paid"])),
         "current_step": current_step(current),
         "timeline": timeline(app, tasks, pauses),
         "rejection": rejection(app),
         "return_items": list(app.return_items or []) if app.status == S.RETURNED else [],
-        "levy": levy_for_tracking(app) if _levy_reached(tasks) else None,
+        "levy": levy,
         "decree": _decree(app) if _signed(app, tasks) else None,
         "corrections": corrections,
         "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
