@@ -262,6 +262,40 @@ class Server:
                 self.proc.wait(5)
 
 
+class Worker:
+    """The Huey consumer (`manage.py run_huey`, no schedule) with the server's environment, stopped (by
+    its own process group) on exit."""
+
+    def __init__(self, env: dict, workers: int = 2):
+        self.env = dict(env)
+        self.workers = workers
+        self.log = Path(tempfile.mkdtemp(prefix="smart-bench-worker-")) / "huey.log"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Worker":
+        cmd = [str(VENV_BIN / "python"), "manage.py", "run_huey", "-n", "-w", str(self.workers), "-k", "thread"]
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=out, stderr=out, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the Huey consumer exited ({self.proc.returncode}); see {self.log}")
+            if b"Huey consumer started" in self.log.read_bytes():
+                return self
+            time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"the Huey consumer did not start within 60 s; see {self.log}")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
 def gunicorn_version() -> str:
     out = subprocess.run([str(VENV_BIN / "gunicorn"), "--version"], capture_output=True, text=True)
     text = (out.stdout or out.stderr).strip()  # "gunicorn (version 27.0.1)"
