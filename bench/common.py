@@ -266,14 +266,17 @@ class Worker:
     """The Huey consumer (`manage.py run_huey`, no schedule) with the server's environment, stopped (by
     its own process group) on exit."""
 
-    def __init__(self, env: dict, workers: int = 2):
+    def __init__(self, env: dict, workers: int = 2, nice: int = 0):
         self.env = dict(env)
         self.workers = workers
+        self.nice = nice
         self.log = Path(tempfile.mkdtemp(prefix="smart-bench-worker-")) / "huey.log"
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "Worker":
         cmd = [str(VENV_BIN / "python"), "manage.py", "run_huey", "-n", "-w", str(self.workers), "-k", "thread"]
+        if self.nice:  # below the web processes: the work that may wait
+            cmd = ["nice", "-n", str(self.nice), *cmd]
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=out, stderr=out, start_new_session=True)
         deadline = time.monotonic() + 60

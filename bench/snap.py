@@ -372,6 +372,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (default 2 x CPUs + 1)")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--huey-workers", type=int, default=2, help="threads of the Huey consumer")
+    parser.add_argument("--huey-nice", type=int, default=10, help="the consumer's nice value (0: the web's priority)")
     parser.add_argument("--template-applications", type=int, default=TEMPLATE_APPLICATIONS)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--no-report", action="store_true")
@@ -435,7 +436,7 @@ def main() -> None:
     forget_cached(snap_env["REDIS_URL"], "huey*")  # a queue left by an earlier run
     with (
         Server(args.db, workers=args.workers, threads=args.threads, env=snap_env) as server,
-        Worker(server.env, workers=args.huey_workers) as worker,
+        Worker(server.env, workers=args.huey_workers, nice=args.huey_nice),
     ):
         phase("warm-up", server.url, clients, warm, rate=args.rate / 2)
         paced_run = phase("paced", server.url, clients, paced, rate=args.rate)
@@ -458,7 +459,6 @@ def main() -> None:
         answered_at = timezone.now()
         drain = drain_advances(started, timeout=120)
         print(f"advances: {drain}", flush=True)
-        worker_log = worker.log
     load_after = load_line()
 
     done_ops = warm + [op for _run, ops in runs for op in ops]
@@ -488,7 +488,7 @@ def main() -> None:
     body = body.replace(
         "{SERVER}",
         f"gunicorn, {workers} processes x {threads} threads, and one Huey consumer ({args.huey_workers} threads, "
-        f"log {worker_log.name}) applying each posted payment's advance",
+        f"nice {args.huey_nice}) applying each posted payment's advance",
     )
     if not args.no_report:
         report_section("snap", body)
