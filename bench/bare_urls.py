@@ -8,7 +8,11 @@ from django.http import JsonResponse
 from django.urls import path
 
 from config.urls import urlpatterns as product_urlpatterns
+from permits.core.access import PAGES, PUBLIC, Access
 from permits.workflow.models import Application
+
+# The access table refuses a page it does not list; the yardstick is public, as the tracking page is.
+PAGES["bench_bare"] = Access(PUBLIC, "benchmark yardstick (bench/ only)")
 
 
 def bare_application(request, registration_number: str):
@@ -24,5 +28,5 @@ def bare_application(request, registration_number: str):
 
 urlpatterns = [
     *product_urlpatterns,
-    path("bench/bare/<str:registration_number>", bare_application),
+    path("bench/bare/<str:registration_number>", bare_application, name="bench_bare"),
 ]

@@ -135,6 +135,7 @@ class Run:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
+    wrapped: int = 0  # wrk runs over a list walked once: times a thread ran out and started again
     p50: float = 0.0
     p90: float = 0.0
     p95: float = 0.0
@@ -261,6 +262,43 @@ class Server:
                 self.proc.wait(5)
 
 
+class Worker:
+    """The Huey consumer (`manage.py run_huey`, no schedule) with the server's environment, stopped (by
+    its own process group) on exit."""
+
+    def __init__(self, env: dict, workers: int = 2, nice: int = 0):
+        self.env = dict(env)
+        self.workers = workers
+        self.nice = nice
+        self.log = Path(tempfile.mkdtemp(prefix="smart-bench-worker-")) / "huey.log"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Worker":
+        cmd = [str(VENV_BIN / "python"), "manage.py", "run_huey", "-n", "-w", str(self.workers), "-k", "thread"]
+        if self.nice:  # below the web processes: the work that may wait
+            cmd = ["nice", "-n", str(self.nice), *cmd]
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=out, stderr=out, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the Huey consumer exited ({self.proc.returncode}); see {self.log}")
+            if b"Huey consumer started" in self.log.read_bytes():
+                return self
+            time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"the Huey consumer did not start within 60 s; see {self.log}")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
 def gunicorn_version() -> str:
     out = subprocess.run([str(VENV_BIN / "gunicorn"), "--version"], capture_output=True, text=True)
     text = (out.stdout or out.stderr).strip()  # "gunicorn (version 27.0.1)"
@@ -284,6 +322,7 @@ def wrk_run(name: str, url: str, script: Path, args: list[str], *, clients: int,
     data = json.loads(line)
     run = Run(name, data["requests"], data["duration_us"] / 1e6)
     run.errors = data["errors_status"] + data["errors_connect"] + data["errors_read"] + data["errors_timeout"]
+    run.wrapped = data.get("wrapped", 0)
     run.statuses = (
         Counter({"non-2xx": data["errors_status"]}) if data["errors_status"] else Counter({"2xx": run.requests})
     )

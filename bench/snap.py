@@ -50,12 +50,15 @@ from bench.common import (  # noqa: E402
     VENV_BIN,
     Run,
     Server,
+    Worker,
     command_line,
     django_setup,
+    forget_cached,
     gunicorn_version,
     load_line,
     machine_line,
     now_text,
+    percentile,
     report_section,
     wait_quiet,
 )
@@ -327,6 +330,37 @@ def check(ops: list[Op], started) -> dict:
     }
 
 
+def drain_advances(started, timeout: float) -> dict:
+    """Wait (bounded) until every payment posted in the run has had its advance applied by the worker
+    (issue 22: the bank's call posts; the worker moves the file on); the lag from posting to advance."""
+    from django.db import connection
+
+    from permits.levies.models import PaymentAdvance
+
+    deadline = time.monotonic() + timeout
+    while True:
+        pending = PaymentAdvance.objects.filter(created_at__gte=started, applied_at__isnull=True).count()
+        if pending == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    rows = list(
+        PaymentAdvance.objects.filter(created_at__gte=started, applied_at__isnull=False).values_list(
+            "created_at", "applied_at", "outcome"
+        )
+    )
+    connection.close()
+    lags = [(a - c).total_seconds() * 1000 for c, a, _o in rows]
+    return {
+        "applied": len(rows),
+        "pending": pending,
+        "not_advanced": sum(1 for *_x, o in rows if o != "advanced"),
+        "lag_p50_ms": percentile(lags, 50) if lags else 0.0,
+        "lag_p99_ms": percentile(lags, 99) if lags else 0.0,
+        "lag_max_ms": max(lags, default=0.0),
+        "last_applied": max((a for _c, a, _o in rows), default=None),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True, help="postgres://.../smart_bench_<name> (recreated from its template)")
@@ -337,6 +371,8 @@ def main() -> None:
     parser.add_argument("--within-seconds", type=int, default=20, help="paced at 75%% of capacity (0: skip)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (default 2 x CPUs + 1)")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--huey-workers", type=int, default=2, help="threads of the Huey consumer")
+    parser.add_argument("--huey-nice", type=int, default=10, help="the consumer's nice value (0: the web's priority)")
     parser.add_argument("--template-applications", type=int, default=TEMPLATE_APPLICATIONS)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--no-report", action="store_true")
@@ -368,6 +404,8 @@ def main() -> None:
         "SNAP_BANK_PUBLIC_KEY": public_pem,
         "SNAP_PARTNER_SERVICE_ID": PSID,
         "LOG_LEVEL": "ERROR",  # the expected refusals (404 "bill paid") are not worth a log line each here
+        # the server and the worker share the Huey queue and cache of a Redis database of this run's own
+        "REDIS_URL": os.environ.get("BENCH_SNAP_REDIS_URL", "redis://127.0.0.1:6379/5"),
     }
     db_note = prepare_database(args.db, args.template_applications)
     django_setup(args.db, **snap_env)
@@ -395,7 +433,11 @@ def main() -> None:
     connection.close()
     load_before = wait_quiet()
 
-    with Server(args.db, workers=args.workers, threads=args.threads, env=snap_env) as server:
+    forget_cached(snap_env["REDIS_URL"], "huey*")  # a queue left by an earlier run
+    with (
+        Server(args.db, workers=args.workers, threads=args.threads, env=snap_env) as server,
+        Worker(server.env, workers=args.huey_workers, nice=args.huey_nice),
+    ):
         phase("warm-up", server.url, clients, warm, rate=args.rate / 2)
         paced_run = phase("paced", server.url, clients, paced, rate=args.rate)
         print(paced_run.summary(), flush=True)
@@ -414,10 +456,15 @@ def main() -> None:
                 print(within_run.summary(), flush=True)
                 runs.append((within_run, within))
         workers, threads = server.workers, server.threads
+        answered_at = timezone.now()
+        drain = drain_advances(started, timeout=120)
+        print(f"advances: {drain}", flush=True)
     load_after = load_line()
 
     done_ops = warm + [op for _run, ops in runs for op in ops]
     result = check(done_ops, started)
+    result["advances"] = drain
+    result["drained_after"] = (drain["last_applied"] - answered_at).total_seconds() if drain["last_applied"] else 0.0
     ok_checks = (
         result["rows_match"]
         and result["bills_paid_twice"] == 0
@@ -426,6 +473,8 @@ def main() -> None:
         and result["postings"] == result["payment_rows"] == result["steps_done"]
         and result["double_steps"] == 0
         and result["apps_two_open_tasks"] == 0
+        and drain["pending"] == 0
+        and drain["not_advanced"] == 0
         and result["total_rows"] == result["total_bills"] == result["total_told"]
         and result["bank_calls"] == result["answers"]
         and not result["unexpected"]
@@ -436,7 +485,11 @@ def main() -> None:
     body = report(args, runs, sat_run, within_run, result, ok_checks, db_note, n_apps, len(bills))
     body = body.replace("{MACHINE}", machine_line(f"gunicorn {gunicorn_version()}"))
     body = body.replace("{LOAD}", f"load average {load_before} before, {load_after} after")
-    body = body.replace("{SERVER}", f"gunicorn, {workers} processes x {threads} threads")
+    body = body.replace(
+        "{SERVER}",
+        f"gunicorn, {workers} processes x {threads} threads, and one Huey consumer ({args.huey_workers} threads, "
+        f"nice {args.huey_nice}) applying each posted payment's advance",
+    )
     if not args.no_report:
         report_section("snap", body)
     print(body)
@@ -502,6 +555,11 @@ by another partner; {r["postings"]:,} postings (audit events), {r["steps_done"]:
 answered Rp {r["total_told"]:,} ({"equal" if r["total_rows"] == r["total_bills"] == r["total_told"] else "DIFFER"});
 {len(r["unexpected"])} unexpected answers; {r["bank_calls"]:,} payment calls stored in BankCall;
 {r["messages"]:,} applicant messages queued.
+Advances (the payment step done and the file moved on, by the worker after the posting's commit):
+{r["advances"]["applied"]:,} applied, {r["advances"]["pending"]} still pending,
+{r["advances"]["not_advanced"]} not advanced; lag from posting to advance p50
+{r["advances"]["lag_p50_ms"]:,.0f} ms, p99 {r["advances"]["lag_p99_ms"]:,.0f} ms, max
+{r["advances"]["lag_max_ms"]:,.0f} ms; the last applied {r["drained_after"]:.1f} s after the last answer.
 
 Result: {"; ".join(verdict)}. {"PASS" if ok_checks and meets_rate and meets_p99 else "FAIL"}.
 """

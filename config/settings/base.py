@@ -227,6 +227,9 @@ SNAP_CLIENT_SECRET = os.environ.get("SNAP_CLIENT_SECRET", "")  # HMAC-SHA512 key
 SNAP_BANK_PUBLIC_KEY = os.environ.get("SNAP_BANK_PUBLIC_KEY", "")  # PEM text, or the path of a PEM file
 SNAP_PARTNER_SERVICE_ID = os.environ.get("SNAP_PARTNER_SERVICE_ID", "77001")  # VA prefix the bank assigned
 SNAP_TIMESTAMP_WINDOW_SECONDS = int(os.environ.get("SNAP_TIMESTAMP_WINDOW_SECONDS", "300"))
+# A posted payment's advance still pending this long is the every-minute sweep's (its worker or its
+# enqueue was lost); younger ones are left to the worker that has them (permits/levies/tasks.py).
+LEVY_ADVANCE_SWEEP_AFTER_SECONDS = int(os.environ.get("LEVY_ADVANCE_SWEEP_AFTER_SECONDS", "30"))
 SNAP_SIGNATURE_ENCODING = os.environ.get("SNAP_SIGNATURE_ENCODING", "base64")  # or "hex"
 SNAP_TOKEN_TTL_SECONDS = int(os.environ.get("SNAP_TOKEN_TTL_SECONDS", "900"))
 SNAP_SIMULATOR_FILE = Path(os.environ.get("SNAP_SIMULATOR_FILE", str(VAR_DIR / "bank-simulator.json")))

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from permits.catalog.models import PermitType, Step
@@ -84,12 +84,19 @@ def public_decree(decree: Decree, *, on: datetime.date | None = None) -> PublicD
 
 def decree_for_tracking(application: Application) -> dict | None:
     """The decree block of the public tracking view (None until a decree exists)."""
-    decree = Decree.objects.filter(application=application).first()
+    # One statement: the decree with its survey invitation's token and whether it was answered.
+    decree = (
+        Decree.objects.filter(application=application)
+        .annotate(
+            invitation_token=Subquery(SurveyInvitation.objects.filter(application=application).values("token")[:1]),
+            answered=Exists(SurveyResponse.objects.filter(invitation__application=application)),
+        )
+        .first()
+    )
     if decree is None:
         return None
     status = decree.status_on(today())
-    invitation = SurveyInvitation.objects.filter(application=application).first()
-    answered = invitation is not None and SurveyResponse.objects.filter(invitation=invitation).exists()
+    answered = bool(decree.invitation_token) and decree.answered
     download = bool(settings.DECREE_DIGITAL_DELIVERY) and status != Decree.Status.REVOKED
     return {
         "number": decree.number,
@@ -99,7 +106,7 @@ def decree_for_tracking(application: Application) -> dict | None:
         "status_label": str(Decree.Status(status).label),
         "verify_url": verify_url(decree.token),
         "download_allowed": download,
-        "survey_url": survey_url(invitation.token) if invitation and not answered else None,
+        "survey_url": survey_url(decree.invitation_token) if decree.invitation_token and not answered else None,
         "survey_answered": answered,
     }
 

@@ -383,6 +383,32 @@ class Payment(models.Model):
         return f"{self.channel} {self.payment_request_id} {self.amount}"
 
 
+class PaymentAdvance(models.Model):
+    """The event "this levy is paid", written with its payment in the posting's transaction; what
+    follows from it (the payment step done, the application moved on, their audit events, the
+    applicant's message) is applied once by a worker (`services.payment_advance_apply`): on commit,
+    or by the every-minute sweep for one whose enqueue or worker was lost. `applied_at` is the durable
+    record that it was applied; `outcome` says how ("advanced", or why it could not be)."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="advance")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(applied_at__isnull=True), name="levy_advance_pending_idx"
+            )
+        ]
+        verbose_name = "pembayaran diteruskan"
+        verbose_name_plural = "pembayaran diteruskan"
+
+    def __str__(self) -> str:
+        return f"advance {self.payment_id} {self.outcome or 'pending'}"
+
+
 class BankCall(models.Model):
     """Every inbound SNAP request and our answer, accepted or refused (for disputes and audits)."""
 

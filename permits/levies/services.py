@@ -6,9 +6,11 @@ application too), so two paths never wait on each other in a cycle.
 """
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,9 +30,11 @@ from permits.workflow.services import audit_application, task_complete, task_may
 from permits.workflow.steps import kind_owner
 
 from . import tariffs
-from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
+from .models import Bill, LevyAssessment, LevyLine, Payment, PaymentAdvance, TariffRule
 from .selectors import bill_payability, survey_measurements, tariff_rule_for
 from .snap.config import partner_service_id
+
+logger = logging.getLogger(__name__)
 
 K = Step.Kind
 TELLER = "teller"
@@ -437,8 +441,17 @@ def payment_post(
     actor=None,
     now=None,
     complete_task: bool = True,
+    defer_advance: bool = False,
 ) -> PostResult:
     """Post a payment to a bill exactly once, and move the application on.
+
+    Posting is the payment row, the bill marked paid, its audit event and the event that the levy is
+    paid (`PaymentAdvance`). What follows from that event (the payment step done, the application's
+    next step, their audit events, the applicant's message) is `payment_advance_apply`: in this
+    transaction, or with `defer_advance` (the bank's call: its answer waits only for the posting) by
+    a worker once this transaction commits, exactly once (docs/LEVY.md "Posting and advancing").
+    `complete_task=False` (a payment step completed by hand, which moves the file itself) records no
+    advance.
 
     Held by the database, not only here: the application and bill rows are locked (so concurrent
     notices queue), (partner, payment_request_id) and the bill's payment are unique. The same notice
@@ -508,15 +521,82 @@ def payment_post(
         actor_label="" if actor else "bank",
     )
     if complete_task:
-        workflow_payment_received(
-            application_id=app.pk,
-            payment_ref=bank_reference or payment_request_id,
-            amount=amount,
-            channel=channel,
-            actor=actor,
-            now=now,
-        )
+        advance = PaymentAdvance.objects.create(payment=payment, application=app, created_at=now)
+        if defer_advance:
+            transaction.on_commit(partial(_enqueue_advance, advance.pk), robust=True)
+        else:
+            _advance_apply(advance, payment, actor=actor, now=now)
     return PostResult("posted", payment, bill)
+
+
+def _enqueue_advance(advance_id: int) -> None:
+    """Ask a worker to apply a posted payment's advance (after commit). If the queue is unreachable the
+    every-minute `payment_advances_sweep` finds it anyway: nothing depends on this call succeeding."""
+    from .tasks import apply_payment_advance
+
+    try:
+        apply_payment_advance(advance_id)
+    except Exception:
+        logger.exception("could not enqueue payment advance %s; the sweep will apply it", advance_id)
+
+
+def _advance_apply(advance: PaymentAdvance, payment: Payment, *, actor, now) -> None:
+    """Apply a locked, unapplied advance in the caller's transaction and record that it was applied."""
+    try:
+        with transaction.atomic():  # a savepoint: a refusal leaves the record of it writable
+            workflow_payment_received(
+                application_id=advance.application_id,
+                payment_ref=payment.bank_reference or payment.payment_request_id,
+                amount=payment.amount,
+                channel=payment.channel,
+                actor=actor,
+                now=now,
+            )
+        advance.outcome = "advanced"
+    except ServiceError as exc:
+        if actor is not None:  # an officer at the counter hears it at once, as before
+            raise
+        # The file no longer waits for this payment (withdrawn meanwhile, say): recorded, not retried.
+        logger.warning("payment %s posted but not advanced: %s", payment.pk, exc.code)
+        advance.outcome = f"not_advanced:{exc.code}"[:64]
+    advance.applied_at = now_or(None)
+    advance.save(update_fields=["applied_at", "outcome"])
+
+
+def payment_advance_apply(advance_id: int, *, now=None) -> str:
+    """Apply what follows from a posted payment, exactly once: the advance row is locked, and applying
+    it and recording that it was applied commit together. A second call (a repeated enqueue, the sweep
+    meeting a worker) finds it applied and does nothing. The payment step is done at the posting's
+    time, as if it had moved on in the bank's call. Returns the outcome ("" when already applied)."""
+    app_id = PaymentAdvance.objects.filter(pk=advance_id).values_list("application_id", flat=True).first()
+    if app_id is None:
+        return ""
+    with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=app_id).first()  # the lock order: the application first
+        advance = (
+            PaymentAdvance.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .filter(pk=advance_id, applied_at__isnull=True)
+            .first()
+        )
+        if advance is None:
+            return ""
+        _advance_apply(advance, advance.payment, actor=None, now=now or advance.payment.posted_at)
+        return advance.outcome
+
+
+def payment_advances_sweep(*, older_than_seconds: int | None = None, limit: int = 500, now=None) -> int:
+    """Apply the advances still pending `older_than_seconds` (LEVY_ADVANCE_SWEEP_AFTER_SECONDS) after
+    their posting (their enqueue or their worker was lost), each in its own transaction. How many."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.LEVY_ADVANCE_SWEEP_AFTER_SECONDS
+    since = now_or(now) - datetime.timedelta(seconds=older_than_seconds)
+    ids = list(
+        PaymentAdvance.objects.filter(applied_at__isnull=True, created_at__lte=since)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if payment_advance_apply(pk))
 
 
 def _parse_rupiah(value) -> Decimal:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from permits.core.audit import stream_prefix
 from permits.core.models import AuditEvent
@@ -62,13 +63,16 @@ def application_for_tracking(registration_number: str, pin: str) -> Tracked | No
     return app
 
 
-def application_by_grant(registration_number: str, pin_hash_prefix: str) -> Tracked | None:
-    """The application a browser session already opened with the right PIN (see views.track).
+def grant_tag(pin_hash: str) -> str:
+    """What a browser's grant carries of the PIN: a keyed digest of its hash (never the hash itself),
+    so resetting the PIN closes the browsers that opened the application with the old one."""
+    return salted_hmac("permits.portal.grant", pin_hash).hexdigest()[:32]
 
-    The grant carries a prefix of the PIN hash, so resetting the PIN closes open sessions too.
-    """
+
+def application_by_grant(registration_number: str, tag: str) -> Tracked | None:
+    """The application a browser already opened with the right PIN (see views.track)."""
     app = _tracked(registration_number_read(registration_number))
-    if app is None or not pin_hash_prefix or not app.pin_hash.startswith(pin_hash_prefix):
+    if app is None or not tag or not app.pin_hash or not constant_time_compare(grant_tag(app.pin_hash), tag):
         return None
     return app
 

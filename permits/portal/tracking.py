@@ -28,7 +28,7 @@ from permits.decrees.selectors import application_survey_answered, decree_for_tr
 from permits.levies.selectors import levy_for_tracking
 from permits.workflow.estimates import permit_type_estimate
 from permits.workflow.models import Application, Pause, Task
-from permits.workflow.selectors import application_corrections, application_pauses, application_tasks
+from permits.workflow.selectors import application_corrections, application_pauses, application_steps_public
 from permits.workflow.transitions import FINAL
 
 from .selectors import Tracked, application_for_view
@@ -67,6 +67,8 @@ STEP_LABELS = {
     K.SIGNING: _("Menunggu tanda tangan SK"),
     K.HANDOVER: _("SK siap diambil"),
 }
+# Paid and posted; the worker completes the payment step within seconds (levies.payment_advance_apply).
+PAYMENT_RECEIVED = _("Pembayaran diterima, berkas segera diteruskan")
 SURVEY_SCHEDULED = _("Sedang disurvei petugas lapangan, jadwal %(date)s")
 SURVEY_WAITING = _("Menunggu jadwal survei lapangan")
 IN_PROCESS = _("Sedang diproses")
@@ -126,12 +128,14 @@ def _visit_date(task: Task | None) -> str | None:
     return (schedule or {}).get("visit_date") if isinstance(schedule, dict) else None
 
 
-def status_label(app: Application, current: Task | None) -> str:
+def status_label(app: Application, current: Task | None, *, levy_paid: bool = False) -> str:
     """Where the file is, in the applicant's words."""
     if app.status in STATUS_LABELS:
         return str(STATUS_LABELS[app.status])
     if current is None:
         return str(IN_PROCESS)
+    if current.kind == K.PAYMENT and levy_paid:  # posted; the step is completed right after
+        return str(PAYMENT_RECEIVED)
     if current.kind == K.SURVEY:
         visit = short_date(_visit_date(current))
         return SURVEY_SCHEDULED % {"date": visit} if visit else str(SURVEY_WAITING)
@@ -210,6 +214,7 @@ def build_view(
     """The public view from already-read rows (no queries beyond the application's own relations)."""
     current = next((t for t in tasks if t.is_active), None)
     corrections = [{"received_at": c.received_at, "items": list(c.items)} for c in corrections or []]
+    levy = levy_for_tracking(app) if _levy_reached(tasks) else None
     return {
         "registration_number": app.registration_number,
         "permit_type": app.permit_type.code,
@@ -217,17 +222,31 @@ def build_view(
         "permit_type_is_sample": app.permit_type.is_sample,
         "applicant_initials": app.applicant.initials,
         "status": app.status,
-        "status_label": status_label(app, current),
+        "status_label": status_label(app, current, levy_paid=bool(levy and levy["paid"])),
         "current_step": current_step(current),
         "timeline": timeline(app, tasks, pauses),
         "rejection": rejection(app),
         "return_items": list(app.return_items or []) if app.status == S.RETURNED else [],
-        "levy": levy_for_tracking(app),
-        "decree": _decree(app),
+        "levy": levy,
+        "decree": _decree(app) if _signed(app, tasks) else None,
         "corrections": corrections,
         "promised_completion_date": timezone.localtime(app.promised_completion_at).date(),
         "estimate": estimate,
     }
+
+
+def _levy_reached(tasks: list[Task]) -> bool:
+    """Whether a levy can have been assessed: it is assessed at the file's levy step (a type without
+    one never reaches it), so a file with no such task has none and its three reads are skipped."""
+    return any(t.kind == K.LEVY_ASSESSMENT for t in tasks)
+
+
+def _signed(app: Application, tasks: list[Task]) -> bool:
+    """Whether a decree can exist: one is issued only when the signing step is done (the status then
+    says decree issued or collected), so the decree and survey reads are skipped before that."""
+    return app.status in (S.DECREE_ISSUED, S.COLLECTED) or any(
+        t.kind == K.SIGNING and t.state == Task.State.DONE for t in tasks
+    )
 
 
 def _decree(app: Application) -> dict | None:
@@ -241,50 +260,81 @@ def _decree(app: Application) -> dict | None:
 
 def tracking_view(app: Application, *, now: datetime | None = None) -> dict:
     """Everything the applicant may see of `app` (see the module docstring)."""
-    tasks = application_tasks(app)
-    pauses = application_pauses(app)
+    tasks = application_steps_public(app)
+    # A pause is opened only by returning a step to the applicant (the task ends "returned"): none before.
+    returned = app.returns_count > 0 or any(t.state == Task.State.RETURNED for t in tasks)
+    pauses = application_pauses(app) if returned else []
     estimate = None
     if app.status not in FINAL:
         found = permit_type_estimate(app.permit_type_id, now=now)
         estimate = found.as_dict() if found else None
-    return build_view(app, tasks, pauses, estimate, application_corrections(app))
+    # A correction always belongs to a pause (a return): none without one.
+    corrections = application_corrections(app) if pauses else []
+    return build_view(app, tasks, pauses, estimate, corrections)
 
 
 # The shape of a kept entry is part of its key. During a rolling deploy the processes of two releases
 # share one cache; an entry one release wrote must never reach the other. Raise it whenever the shape
 # or the wording changes (2: (value, survey offered); 3: labels from the gettext catalog, keyed by the
-# active language code; 4: corrections).
-CACHE_FORMAT = 4
+# active language code; 4: corrections; 5: one entry {view, survey, and the forms made of it: the API's
+# body, the page's HTML} for the page and the API).
+CACHE_FORMAT = 5
 
 
-def _cached(app: Tracked, part: str, build: Callable[[dict], Any]):
-    """`build(view)`, kept in the cache under this version of the application (TRACKING_CACHE_SECONDS;
-    0 turns the cache off). The key carries the language: the labels are in it."""
-    seconds = settings.TRACKING_CACHE_SECONDS
-    if not app.version or seconds <= 0:
-        return build(tracking_view(application_for_view(app.pk)))
-    key = f"portal:{part}:v{CACHE_FORMAT}:{app.pk}:{app.version[:32]}:{get_language() or settings.LANGUAGE_CODE}"
-    hit = cache.get(key)
-    if hit is not None:
-        value, survey_offered = hit
-        # Answering the satisfaction survey writes to the invitation's own stream, not the
-        # application's (decrees.services.survey_submit keeps it out of the file's history), so the
-        # version stays: a view that still offers the survey checks that it is still unanswered.
-        if not survey_offered or not application_survey_answered(app.pk):
-            return value
+def _key(app: Tracked) -> str:
+    language = get_language() or settings.LANGUAGE_CODE
+    return f"portal:track:v{CACHE_FORMAT}:{app.pk}:{app.version[:32]}:{language}"
+
+
+def _kept(app: Tracked) -> tuple[str | None, dict | None]:
+    """The key of this version's entry (None when the cache is off) and the entry, if still valid."""
+    if not app.version or settings.TRACKING_CACHE_SECONDS <= 0:
+        return None, None
+    key = _key(app)
+    entry = cache.get(key)
+    # Answering the satisfaction survey writes to the invitation's own stream, not the application's
+    # (decrees.services.survey_submit keeps it out of the file's history), so the version stays: a
+    # view that still offers the survey checks that it is still unanswered.
+    if entry is not None and entry["survey"] and application_survey_answered(app.pk):
+        entry = None
+    return key, entry
+
+
+def _keep(key: str | None, entry: dict) -> None:
+    if key is not None:
+        cache.set(key, entry, settings.TRACKING_CACHE_SECONDS)
+
+
+def _build(app: Tracked) -> dict:
     view = tracking_view(application_for_view(app.pk))
-    value = build(view)
-    cache.set(key, (value, bool((view["decree"] or {}).get("survey_url"))), seconds)
-    return value
+    return {"view": view, "survey": bool((view["decree"] or {}).get("survey_url"))}
 
 
 def tracking_view_cached(app: Tracked) -> dict:
-    """`tracking_view` of the application a public lookup found, from the cache when this version
-    of it was seen before."""
-    return _cached(app, "view", lambda view: view)
+    """`tracking_view` of the application a public lookup found, kept in the cache under this version
+    of it (TRACKING_CACHE_SECONDS; 0 turns the cache off). The key carries the language: the labels
+    are in it. The page and the API share the entry: whichever looks first builds it."""
+    key, entry = _kept(app)
+    if entry is None:
+        entry = _build(app)
+        _keep(key, entry)
+    return entry["view"]
+
+
+def tracking_part_cached(app: Tracked, part: str, render: Callable[[dict], Any]) -> tuple[dict, Any]:
+    """The view and `render(view)`, both kept in the same entry: a form of the answer made once per
+    version (the API's JSON body, the page's HTML), so a repeated look is one cache read."""
+    key, entry = _kept(app)
+    if entry is None:
+        entry = _build(app)
+    if part not in entry:
+        entry[part] = render(entry["view"])
+        _keep(key, entry)
+    return entry["view"], entry[part]
 
 
 def tracking_body_cached(app: Tracked, render: Callable[[dict], bytes]) -> bytes:
-    """The API's answer, rendered once per version: a refresh is then one cache read, with no
-    validation or serialisation (`render` validates the view against the response schema)."""
-    return _cached(app, "body", render)
+    """The API's answer, rendered once per version and kept beside the view: a refresh is then one
+    cache read, with no validation or serialisation (`render` validates the view against the
+    response schema)."""
+    return tracking_part_cached(app, "body", render)[1]

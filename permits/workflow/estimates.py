@@ -3,6 +3,9 @@
 Shown to the applicant next to the promised date, clearly labelled as an estimate. The arithmetic
 (`percentile`, `completion_days`, `estimate_from_days`) is pure; `permit_type_estimate` reads a
 bounded slice of history and caches the answer, so a busy tracking page costs one cache read.
+The figure is the same for every applicant of a type: `estimates_refresh` (a worker job every
+REFRESH_MINUTES) recomputes every type's and puts it in the cache for longer than that, so a reader
+computes one only when the worker has not run (a fresh install, a cleared cache).
 """
 
 import math
@@ -12,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 
+from permits.catalog.models import PermitType
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.workdays import WorkCalendar
@@ -20,7 +24,8 @@ from permits.workflow.models import Application
 WINDOW_DAYS = 180  # completions older than this no longer describe the office
 MAX_SAMPLE = 500  # the most recent completions only: the read does not grow with history
 MIN_SAMPLE = 5  # below this an estimate would mislead: hide it
-CACHE_SECONDS = 600
+REFRESH_MINUTES = 10
+CACHE_SECONDS = 6 * REFRESH_MINUTES * 60  # outlives a few missed refreshes
 
 
 @dataclass(frozen=True)
@@ -104,3 +109,12 @@ def permit_type_estimate(
     if use_cache:
         cache.set(key, estimate.as_dict() if estimate else None, CACHE_SECONDS)
     return estimate
+
+
+def estimates_refresh(*, now: datetime | None = None) -> int:
+    """Recompute and keep the estimate of every permit type (the worker's job); how many were kept."""
+    types = list(PermitType.objects.values_list("id", flat=True))
+    for permit_type_id in types:
+        found = permit_type_estimate(permit_type_id, now=now, use_cache=False)
+        cache.set(_cache_key(permit_type_id), found.as_dict() if found else None, CACHE_SECONDS)
+    return len(types)

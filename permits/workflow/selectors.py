@@ -103,6 +103,11 @@ def application_tasks(app: Application) -> list[Task]:
     return list(app.tasks.select_related("step", "assignee", "finished_by").order_by("started_at", "id"))
 
 
+def application_steps_public(app: Application) -> list[Task]:
+    """The application's tasks with their steps, oldest first, for the public view (no officer joined)."""
+    return list(app.tasks.select_related("step").order_by("started_at", "id"))
+
+
 def current_task(app: Application) -> Task | None:
     return app.tasks.filter(state__in=Task.ACTIVE_STATES).select_related("step", "assignee").first()
 

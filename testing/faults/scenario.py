@@ -87,6 +87,81 @@ def levy_setup(*, bills: int, password: str, migrate: bool = False) -> dict:
     return {"frontdesk": officers["frontdesk"].username, "bills": open_bills(officers, bills)}
 
 
+def payments_post(*, vas: list[str]) -> dict:
+    """The bank's call for each bill, as the SNAP view makes it (each its own transaction): the payment
+    posted, its advance enqueued on commit for a worker (Huey's real queue; no worker runs here)."""
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from permits.levies.models import Bill, PaymentAdvance
+    from permits.levies.services import payment_post
+
+    for i, va in enumerate(vas):
+        bill = Bill.objects.get(virtual_account_no=va)
+        with transaction.atomic():
+            result = payment_post(
+                virtual_account_no=va,
+                partner="faults-bank",
+                payment_request_id=f"FAULTS-PAY-{i}",
+                amount=Decimal(bill.amount),
+                channel="snap",
+                defer_advance=True,
+            )
+        assert result.outcome == "posted", result.outcome
+    return {"advances": list(PaymentAdvance.objects.order_by("pk").values_list("pk", flat=True))}
+
+
+def enqueue_advance_sweep() -> dict:
+    """What the every-minute schedule does: queue sweep_payment_advances (the consumer runs it)."""
+    from permits.levies.tasks import sweep_payment_advances
+
+    sweep_payment_advances()
+    return {"enqueued": True}
+
+
+def advances_apply(*, older_than_seconds: int = 0) -> dict:
+    """The sweep's work, run here (no worker): every posted payment's pending advance applied."""
+    from permits.levies.services import payment_advances_sweep
+
+    return {"applied": payment_advances_sweep(older_than_seconds=older_than_seconds, limit=10_000)}
+
+
+def advances_report(*, vas: list[str]) -> dict:
+    """Per bill: its payments, the advance's state, the application's status, its payment steps done,
+    its next steps, the task.complete events of its payment step and the "payment received" messages."""
+    from permits.core.audit import audit_verify
+    from permits.core.models import AuditEvent
+    from permits.levies.models import Bill, Payment, PaymentAdvance
+    from permits.notifications.models import Message
+    from permits.workflow.models import Application, Task
+
+    rows = []
+    for bill in Bill.objects.filter(virtual_account_no__in=vas).select_related("application"):
+        app = bill.application
+        advances = list(PaymentAdvance.objects.filter(application=app).values("applied_at", "outcome"))
+        payment_steps = list(Task.objects.filter(application=app, kind="payment").values_list("pk", flat=True))
+        rows.append(
+            {
+                "va": bill.virtual_account_no,
+                "payments": Payment.objects.filter(bill=bill).count(),
+                "advances": len(advances),
+                "applied": sum(1 for a in advances if a["applied_at"] is not None),
+                "outcomes": sorted(a["outcome"] for a in advances),
+                "status": app.status,
+                "payment_tasks_done": Task.objects.filter(application=app, kind="payment", state="done").count(),
+                "approval_tasks": Task.objects.filter(application=app, kind="approval").count(),
+                "payment_completions": AuditEvent.objects.filter(
+                    stream=Application.audit_stream(app.pk),
+                    action="task.complete",
+                    object_id__in=[str(pk) for pk in payment_steps],
+                ).count(),
+                "paid_messages": Message.objects.filter(application=app, template="payment_received").count(),
+            }
+        )
+    return {"bills": rows, "audit_breaks": [str(b) for b in audit_verify()]}
+
+
 def levy_report(*, numbers: list[str], vas: list[str]) -> dict:
     """What survived: the registrations answered 201, the counter, each application's first task,
     audit event and receipt message, each bill's payments, and the audit chains."""
@@ -244,6 +319,10 @@ COMMANDS = {
     for f in (
         levy_setup,
         levy_report,
+        payments_post,
+        enqueue_advance_sweep,
+        advances_apply,
+        advances_report,
         messages_queue,
         enqueue_deliver_pending,
         stalled_setup,

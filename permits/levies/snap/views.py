@@ -230,6 +230,7 @@ def _payment(data: dict, cfg: SnapConfig, now):
         raw=data,
         answer=answer,
         now=now,
+        defer_advance=True,  # the answer waits for the posting only; a worker moves the file on
     )
     if result.ok:
         return 200, result.payment.answer

@@ -54,9 +54,23 @@ def snap_creds(settings, tmp_path, key_pair):
 
 
 @pytest.fixture
-def bank(client, snap_creds):
-    """Bank BJB, calling our endpoints through Django's test client with real signatures."""
-    return SnapClient(snap_creds, django_transport(client))
+def bank(client, snap_creds, django_capture_on_commit_callbacks):
+    """Bank BJB, calling our endpoints through Django's test client with real signatures. Each call's
+    transaction is then committed as a server's would be: what it leaves for after commit (the worker's
+    advance of a posted payment; Huey is immediate in tests) runs before the call returns here."""
+    return SnapClient(snap_creds, committing_transport(client, django_capture_on_commit_callbacks))
+
+
+def committing_transport(client, capture_on_commit):
+    """Django's test client as the bank's transport, each call's after-commit work run as a server's
+    commit would run it (`capture_on_commit`: pytest-django's django_capture_on_commit_callbacks)."""
+    send = django_transport(client)
+
+    def send_and_commit(method: str, path: str, headers: dict, body: bytes) -> tuple[int, bytes]:
+        with capture_on_commit(execute=True):
+            return send(method, path, headers, body)
+
+    return send_and_commit
 
 
 def test_tariff(permit_type_code: str = "TEST", *, version="1", effective_from=datetime.date(2020, 1, 1), rate="10000"):

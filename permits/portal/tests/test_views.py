@@ -2,13 +2,15 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from permits.catalog.models import PermitType
 from permits.conftest import VALID_APPLICANT, make_permit_type
 from permits.intake.pins import pin_hash
 from permits.workflow import services as wf
 
-from .conftest import MONDAY, PIN, active
+from .conftest import MONDAY, PIN, active, set_pin
 
 pytestmark = pytest.mark.django_db
 WRONG = "000000" if PIN != "000000" else "111111"
@@ -187,3 +189,77 @@ def test_unknown_or_inactive_permit_type_is_not_found(client, db):
 
 def test_public_menu_links_the_service_standards(client, db):
     assert 'href="/layanan/"' in client.get("/lacak/").content.decode()
+
+
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+
+
+def test_a_lookup_writes_no_session_row_and_its_page_writes_nothing(client, tracked):
+    """Issue 22: the grant is a signed cookie; the GET result page (the hot path) is reads only."""
+    number = tracked.registration_number
+    with CaptureQueriesContext(connection) as posted:
+        answer = client.post("/lacak/", {"number": number, "pin": PIN})
+    assert answer.status_code == 303
+    assert not [sql for sql in _writes(posted.captured_queries) if "django_session" in sql]
+    assert answer.cookies["smart_lacak"]["httponly"] and answer.cookies["smart_lacak"]["samesite"] == "Lax"
+    assert (
+        PIN not in answer.cookies["smart_lacak"].value
+        and tracked.pin_hash[:16] not in answer.cookies["smart_lacak"].value
+    )
+    for _look in range(2):  # the first look builds the view, the second reads it back
+        with CaptureQueriesContext(connection) as got:
+            page = client.get(f"/lacak/{number}/")
+        assert page.status_code == 200 and "Posisi berkas" in page.content.decode()
+        assert _writes(got.captured_queries) == []
+        assert not [q for q in got.captured_queries if "django_session" in q["sql"]]
+
+
+def test_a_forged_or_foreign_grant_opens_nothing(client, tracked, register):
+    number = tracked.registration_number
+    client.cookies["smart_lacak"] = "e30:forged:signature"
+    assert "Posisi berkas" not in client.get(f"/lacak/{number}/").content.decode()
+    other = set_pin(register())
+    post(client, other.registration_number)  # a real grant, for another number only
+    assert "Posisi berkas" not in client.get(f"/lacak/{number}/").content.decode()
+    assert "Posisi berkas" in client.get(f"/lacak/{other.registration_number}/").content.decode()
+
+
+def test_the_page_and_the_api_share_one_kept_view(client, tracked):
+    number = tracked.registration_number
+    assert client.get(f"/api/v1/track/{number}", HTTP_X_TRACKING_PIN=PIN).status_code == 200
+    client.post("/lacak/", {"number": number, "pin": PIN})
+    with CaptureQueriesContext(connection) as got:
+        page = client.get(f"/lacak/{number}/")
+    assert page.status_code == 200 and "Posisi berkas" in page.content.decode()
+    # the lookup only (number, PIN hash, version): the view comes from the API's entry
+    assert len(got.captured_queries) == 1, [q["sql"] for q in got.captured_queries]
+
+
+def test_the_kept_page_carries_each_requests_own_csrf_token(tracked):
+    """The application's part of the page is rendered once per version; its forms get the request's token."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    number = tracked.registration_number
+    form = browser.get("/lacak/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert browser.post("/lacak/", {"number": number, "pin": PIN, "csrfmiddlewaretoken": token}).status_code == 303
+    for _look in range(2):  # built, then read back
+        html = browser.get(f"/lacak/{number}/").content.decode()
+        assert "csrf0mark" not in html
+    forget = re.search(r'action="/lacak/[^"]+/selesai/"[^>]*>\s*<input[^>]+value="([^"]+)"', html).group(1)
+    assert browser.post(f"/lacak/{number}/selesai/", {"csrfmiddlewaretoken": forget}).status_code == 302
+    assert "Posisi berkas" not in browser.get(f"/lacak/{number}/").content.decode()
+
+
+def test_a_copy_of_the_grant_taken_before_closing_opens_nothing(client, tracked):
+    from django.test import Client
+
+    number = tracked.registration_number
+    post(client, number)
+    copy = Client()
+    copy.cookies["smart_lacak"] = client.cookies["smart_lacak"].value
+    assert "Posisi berkas" in copy.get(f"/lacak/{number}/").content.decode()
+    client.post(f"/lacak/{number}/selesai/")
+    assert "Posisi berkas" not in copy.get(f"/lacak/{number}/").content.decode()

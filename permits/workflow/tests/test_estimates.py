@@ -111,6 +111,20 @@ def test_estimate_is_cached_per_permit_type(pt, django_assert_num_queries):
         assert permit_type_estimate(pt.pk, now=NOW) is None
     finished_application(pt, 6)
     with django_assert_num_queries(0):
-        assert permit_type_estimate(pt.pk, now=NOW) is None  # the cached answer, for up to 10 minutes
+        assert permit_type_estimate(pt.pk, now=NOW) is None  # the kept answer, until the worker refreshes it
     assert permit_type_estimate(pt.pk, now=NOW, use_cache=False).sample_size == 5
-    assert estimates.CACHE_SECONDS == 600
+    assert estimates.CACHE_SECONDS > estimates.REFRESH_MINUTES * 60  # a missed refresh leaves it in place
+
+
+def test_the_workers_refresh_keeps_every_types_estimate_for_the_readers(pt, django_assert_num_queries):
+    other = make_permit_type("LAIN")
+    for days in (2, 3, 4, 5, 6):
+        finished_application(pt, days)
+    assert estimates.estimates_refresh(now=NOW) >= 2
+    with django_assert_num_queries(0):  # readers compute nothing
+        assert permit_type_estimate(pt.pk, now=NOW).sample_size == 5
+        assert permit_type_estimate(other.pk, now=NOW) is None
+    finished_application(pt, 7)
+    estimates.estimates_refresh(now=NOW)
+    with django_assert_num_queries(0):
+        assert permit_type_estimate(pt.pk, now=NOW).sample_size == 6

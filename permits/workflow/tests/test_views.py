@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from permits.conftest import make_user
@@ -310,6 +311,10 @@ def test_supervisor_sees_the_section_queue_and_assigns(client, officers, registe
     assert res.status_code == 302 and res["Location"] == "/kerja/?scope=all"
     task.refresh_from_db()
     assert task.assignee == officers["verifier"] and task.state == "claimed"
+    page = html(client.get("/kerja/?scope=all"))  # the row's links and its assignee chosen in the form
+    assert f'href="{reverse("intake:application", args=[app.registration_number])}"' in page
+    assert f'href="/kerja/tugas/{task.pk}/"' in page and f'action="/kerja/tugas/{task.pk}/tugaskan/"' in page
+    assert f'<option value="{officers["verifier"].pk}" selected>' in page
 
     client.force_login(officers["verifier"])  # an officer cannot assign
     assert client.post(f"/kerja/tugas/{task.pk}/tugaskan/", {"assignee": officers["verifier"].pk}).status_code == 403

@@ -133,7 +133,9 @@ def test_two_web_processes_and_two_workers_share_only_postgres_redis_and_files(
 
     def settled():
         rep = scenario(worker_envs[1], "report", vas=[b["va"] for b in bills], since=prepared["at"])
-        return rep if rep["messages"] and set(rep["message_states"]) <= FINAL else None
+        # the workers move each paid file on after the posting's commit (issue 22): wait for that too
+        moved = all(b["status"] == "in_process" for b in rep["bills"])
+        return rep if moved and rep["messages"] and set(rep["message_states"]) <= FINAL else None
 
     report = wait_until(settled, 60, "every message delivered", interval=0.5)
     assert all(w.alive for w in (*webs, *workers)), [c.output() for c in (*webs, *workers)]

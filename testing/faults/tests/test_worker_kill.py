@@ -215,3 +215,56 @@ def _assert_whole(report: dict) -> None:
         assert alert["explanations"] == (1 if alert["explained"] else 0), alert
     assert report["orphan_audit"] == [] and report["orphan_messages"] == []
     assert report["audit_breaks"] == []
+
+
+# Issue 22: the bank's call posts the payment; a worker then completes the payment step and moves the
+# application on. The worker is slowed inside that transaction (after its locks, before the workflow
+# writes anything) and killed there.
+SLOW_ADVANCE = "permits.levies.services.workflow_payment_received=2"
+BILLS = 3
+
+
+def test_worker_killed_between_the_posting_and_the_advance_moves_each_file_on_once(sqlite_var, children):
+    env = child_env(sqlite_var, LEVY_ADVANCE_SWEEP_AFTER_SECONDS="1")
+    db = sqlite_var / "smart.sqlite3"
+    vas = [b["va"] for b in scenario(env, "levy-setup", bills=BILLS, password="")["bills"]]
+    advances = scenario(env, "payments-post", vas=vas)["advances"]
+    assert len(advances) == BILLS
+    posted = scenario(env, "advances-report", vas=vas)
+    assert all(b["payments"] == 1 and b["applied"] == 0 and b["status"] == "awaiting_payment" for b in posted["bills"])
+
+    slow = ["-m", "testing.faults.slow", SLOW_ADVANCE, "--"]
+    first = _consumer(children, "huey-advance", env, *slow)
+    wait_until(
+        lambda: "apply_payment_advance" in first.output(20000), 60, "the worker to take an advance up", interval=0.05
+    )
+    time.sleep(0.5)  # inside the slowed call: the locks taken, nothing of the advance written
+    first.kill()
+    at_kill = scenario(env, "advances-report", vas=vas)
+    assert any(b["applied"] == 0 for b in at_kill["bills"]), "the kill should catch an advance unapplied"
+    assert all(b["payments"] == 1 and b["payment_completions"] <= 1 for b in at_kill["bills"]), at_kill
+
+    # After the restart: the queue's remaining advances, and the sweep for the one the dead worker held.
+    _consumer(children, "huey-advance-2", env)
+    time.sleep(1.5)  # older than LEVY_ADVANCE_SWEEP_AFTER_SECONDS
+    scenario(env, "enqueue-advance-sweep")
+
+    def settled():
+        report = scenario(env, "advances-report", vas=vas)
+        return report if all(b["applied"] == b["advances"] == 1 for b in report["bills"]) else None
+
+    final = wait_until(settled, 60, "every advance applied", interval=0.3)
+    for bill in final["bills"]:
+        assert bill == {
+            **bill,
+            "payments": 1,
+            "outcomes": ["advanced"],
+            "status": "in_process",
+            "payment_tasks_done": 1,
+            "approval_tasks": 1,
+            "payment_completions": 1,
+            "paid_messages": 1,
+        }, bill
+    assert final["audit_breaks"] == []
+    rows = _rows(db, "SELECT count(*) FROM levies_paymentadvance WHERE applied_at IS NULL")
+    assert rows == [(0,)]
