@@ -59,6 +59,7 @@ DEMO_TARIFFS: list[dict] = [
         "legal_basis": "Perda Kota Contoh No. 1 Tahun 2024 tentang Pajak Daerah dan Retribusi Daerah, Pajak Reklame"
         + SAMPLE_BASIS,
         "rounding_unit": 100,
+        "document_kind": "SKPD",  # a tax: assessed with an SKPD, not an SKRD
         "components": [
             {
                 "kind": "rate",
@@ -90,6 +91,7 @@ DEMO_TARIFFS: list[dict] = [
         "legal_basis": "Perda Kota Contoh No. 1 Tahun 2024 tentang Pajak Daerah dan Retribusi Daerah, Pajak Air Tanah"
         + SAMPLE_BASIS,
         "rounding_unit": 100,
+        "document_kind": "SKPD",  # a tax: assessed with an SKPD, not an SKRD
         "components": [
             {
                 "kind": "rate",
@@ -133,6 +135,7 @@ def levies_load_demo() -> int:
                 "legal_basis": spec["legal_basis"],
                 "rounding_unit": spec["rounding_unit"],
                 "is_sample": True,
+                "document_kind": spec.get("document_kind", "SKRD"),
             },
         )
         loaded += 1
@@ -140,6 +143,7 @@ def levies_load_demo() -> int:
             continue
         rule.effective_from, rule.legal_basis = spec["effective_from"], spec["legal_basis"]
         rule.rounding_unit, rule.is_sample = spec["rounding_unit"], True
+        rule.document_kind = spec.get("document_kind", "SKRD")
         rule.save()
         rule.components.all().delete()
         TariffComponent.objects.bulk_create(

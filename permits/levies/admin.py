@@ -14,8 +14,8 @@ class TariffComponentInline(admin.TabularInline):
 class TariffRuleAdmin(admin.ModelAdmin):
     """Tariffs are edited here. A rule an SKRD used should not change: add a new version instead."""
 
-    list_display = ("permit_type", "version", "effective_from", "effective_to", "is_sample")
-    list_filter = ("permit_type", "is_sample")
+    list_display = ("permit_type", "version", "document_kind", "effective_from", "effective_to", "is_sample")
+    list_filter = ("permit_type", "document_kind", "is_sample")
     inlines = [TariffComponentInline]
 
 
@@ -30,8 +30,8 @@ class LevyLineInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(LevyAssessment)
 class LevyAssessmentAdmin(ReadOnly):
-    list_display = ("number", "application", "total", "status", "issued_at", "due_date")
-    list_filter = ("status",)
+    list_display = ("number", "document_kind", "application", "total", "status", "issued_at", "due_date")
+    list_filter = ("document_kind", "status")
     search_fields = ("number", "application__registration_number")
     inlines = [LevyLineInline]
 

@@ -19,6 +19,14 @@ from . import tariffs
 MONEY = {"max_digits": 15, "decimal_places": 0}
 
 
+class DocumentKind(models.TextChoices):
+    """What the office issues for a permit type's charge: a levy (retribusi) is assessed with an SKRD, a
+    tax (pajak: billboard, groundwater) with an SKPD; each has its own yearly number series."""
+
+    SKRD = "SKRD", _("SKRD (retribusi daerah)")
+    SKPD = "SKPD", _("SKPD (pajak daerah)")
+
+
 class TariffRule(models.Model):
     """One version of a permit type's levy tariff, in force from a date (a regulation's change).
 
@@ -39,6 +47,14 @@ class TariffRule(models.Model):
     rounding_unit = models.DecimalField("pembulatan (rupiah)", default=Decimal(1), **MONEY)
     rounding_mode = models.CharField(max_length=10, choices=Rounding.choices, default=Rounding.UP)
     is_sample = models.BooleanField("data contoh", default=False)
+    document_kind = models.CharField(
+        "jenis ketetapan",
+        max_length=4,
+        choices=DocumentKind.choices,
+        default=DocumentKind.SKRD,
+        db_default=DocumentKind.SKRD,
+        help_text="SKRD untuk retribusi, SKPD untuk pajak daerah (reklame, air tanah)",
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -111,9 +127,11 @@ class TariffComponent(models.Model):
 
 
 class LevyAssessment(models.Model):
-    """The SKRD (Surat Ketetapan Retribusi Daerah): number, lines, total, due date.
+    """The SKRD (Surat Ketetapan Retribusi Daerah) or, for a tax, the SKPD (Surat Ketetapan Pajak Daerah):
+    number, lines, total, due date, and what the document prints that may change later elsewhere (the
+    period, the payer's registration number, the issuing official) copied when it is issued.
 
-    Numbers are gap-free per year (a counter locked in the issuing transaction). At most one
+    Numbers are gap-free per year and kind (a counter locked in the issuing transaction). At most one
     assessment of an application is issued at a time (a partial unique constraint).
     """
 
@@ -122,7 +140,10 @@ class LevyAssessment(models.Model):
         ISSUED = "issued", _("Terbit")
         CANCELLED = "cancelled", _("Dibatalkan")
 
-    number = models.CharField("nomor SKRD", max_length=40, unique=True)
+    number = models.CharField("nomor SKRD/SKPD", max_length=40, unique=True)
+    document_kind = models.CharField(
+        max_length=4, choices=DocumentKind.choices, default=DocumentKind.SKRD, db_default=DocumentKind.SKRD
+    )
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="levy_assessments")
     task = models.ForeignKey("workflow.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rule = models.ForeignKey(TariffRule, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
@@ -136,6 +157,13 @@ class LevyAssessment(models.Model):
     due_date = models.DateField("jatuh tempo")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    # printed on the document, copied at issue (documents.py); blank on rows issued before they existed
+    period = models.CharField("masa retribusi/pajak", max_length=120, blank=True, default="", db_default="")
+    payer_reg_no = models.CharField("NPWRD/NPWPD", max_length=40, blank=True, default="", db_default="")
+    official_name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    official_position = models.CharField(max_length=300, blank=True, default="", db_default="")
+    official_nip = models.CharField(max_length=18, blank=True, default="", db_default="")
+    token = models.CharField(max_length=43, unique=True, null=True, blank=True)  # the public /cek/<token> page
 
     class Meta:
         ordering = ["-issued_at"]
@@ -145,11 +173,15 @@ class LevyAssessment(models.Model):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="skrd_total_not_negative"),
         ]
-        verbose_name = "SKRD"
-        verbose_name_plural = "SKRD"
+        verbose_name = "SKRD/SKPD"
+        verbose_name_plural = "SKRD/SKPD"
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_tax(self) -> bool:
+        return self.document_kind == DocumentKind.SKPD
 
 
 class LevyLine(models.Model):

@@ -12,6 +12,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from permits.core.money import rupiah
 
+from . import documents
 from .models import LevyAssessment
 
 
@@ -35,19 +36,19 @@ def skrd_pdf(assessment: LevyAssessment) -> bytes:
         rightMargin=18 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"SKRD {assessment.number}",
+        title=f"{assessment.document_kind} {assessment.number}",
     )
     story = [
         _p(settings.OFFICE_NAME, styles["Heading3"]),
         _p(settings.OFFICE_ADDRESS, small),
         Spacer(1, 4 * mm),
-        _p("SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)", styles["Title"]),
+        _p(f"{documents.TITLES[assessment.document_kind]} ({assessment.document_kind})", styles["Title"]),
         _p(f"Nomor: {assessment.number}", styles["Heading4"]),
     ]
     facts = [
         ["Nomor pendaftaran", app.registration_number],
         ["Jenis izin", app.permit_type.name_id],
-        ["Wajib retribusi", app.applicant.display_name],
+        ["Wajib pajak" if assessment.is_tax else "Wajib retribusi", app.applicant.display_name],
         ["Alamat", app.applicant.address],
         ["Tanggal terbit", f"{timezone.localtime(assessment.issued_at):%d/%m/%Y}"],
         ["Jatuh tempo", f"{(bill.due_date if bill else assessment.due_date):%d/%m/%Y}"],

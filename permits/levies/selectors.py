@@ -120,7 +120,9 @@ def levy_for_tracking(application: Application, *, now: datetime.datetime | None
     if bill is not None:
         bill.application = application  # read already: payability needs its status
     return {
-        "skrd_number": assessment.number,
+        "document_kind": assessment.document_kind,
+        "document_number": assessment.number,
+        "skrd_number": assessment.number,  # the document's number whatever its kind (kept for API clients)
         "amount": assessment.total,
         "amount_display": rupiah(assessment.total),
         "lines": [

@@ -6,19 +6,23 @@ application too), so two paths never wait on each other in a cycle.
 """
 
 import datetime
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import Step
 from permits.catalog.rules import parse_decimal
+from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from permits.core.models import OfficialProfile
 from permits.core.money import rupiah
 from permits.core.roles import LEVY_WRITERS, has_role
 from permits.core.sequences import sequence_next
@@ -27,8 +31,8 @@ from permits.workflow.models import Application, Task
 from permits.workflow.services import audit_application, task_complete, task_may_act, workflow_payment_received
 from permits.workflow.steps import kind_owner
 
-from . import tariffs
-from .models import Bill, LevyAssessment, LevyLine, Payment, TariffRule
+from . import documents, tariffs
+from .models import Bill, DocumentKind, LevyAssessment, LevyLine, Payment, TariffRule
 from .selectors import bill_payability, survey_measurements, tariff_rule_for
 from .snap.config import partner_service_id
 
@@ -103,11 +107,50 @@ def _year(now) -> int:
     return timezone.localtime(now).year
 
 
+def due_date_for(issued_on: datetime.date) -> datetime.date:
+    """The due date of an SKRD/SKPD issued on `issued_on`: never before SKRD_DUE_DAYS calendar days later (the
+    minimum period the applicant is given), rolled forward to the office's next working day (no weekend,
+    national holiday, cuti bersama or office closure: the teller is open on the last day to pay)."""
+    cal = office_calendar()
+    due = issued_on + datetime.timedelta(days=settings.SKRD_DUE_DAYS)
+    while not cal.is_working_day(due):
+        due += datetime.timedelta(days=1)
+    return due
+
+
 def _due(now) -> tuple[datetime.date, datetime.datetime]:
-    """The due date (SKRD_DUE_DAYS calendar days on) and the instant the bill expires (its end, Jakarta)."""
-    due = timezone.localtime(now).date() + datetime.timedelta(days=settings.SKRD_DUE_DAYS)
+    """The due date (due_date_for) and the due instant: the end of that day, Asia/Jakarta."""
+    due = due_date_for(timezone.localtime(now).date())
     tz = timezone.get_default_timezone()
     return due, datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+
+
+def issuing_official(actor) -> OfficialProfile | None:
+    """The official printed on an SKRD/SKPD/STRD: the issuer's complete official profile (the same profile
+    decrees print), else that of LEVY_OFFICIAL_USERNAME's user; None prints the issuer's name only."""
+    profile = OfficialProfile.objects.filter(user=actor).first() if getattr(actor, "pk", None) else None
+    if profile is not None and profile.complete:
+        return profile
+    if settings.LEVY_OFFICIAL_USERNAME:
+        user = get_user_model().objects.filter(username=settings.LEVY_OFFICIAL_USERNAME).first()
+        profile = OfficialProfile.objects.filter(user=user).first() if user else None
+        if profile is not None and profile.complete:
+            return profile
+    return None
+
+
+def _official_fields(actor) -> dict:
+    profile = issuing_official(actor)
+    if profile is None:
+        name = (actor.get_full_name() or actor.get_username()).strip() if actor is not None else ""
+        return {"official_name": name, "official_position": "", "official_nip": ""}
+    return {"official_name": profile.full_name, "official_position": profile.position, "official_nip": profile.nip}
+
+
+def document_number(kind: str, now) -> str:
+    """The next number of a kind's gap-free yearly series, taken in the caller's transaction."""
+    year = _year(now)
+    return documents.number_format(kind).format(year=year, seq=sequence_next(documents.sequence_key(kind, year)))
 
 
 def luhn_digit(digits: str) -> str:
@@ -161,8 +204,9 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
     for old in LevyAssessment.objects.select_for_update().filter(application=app, status=LevyAssessment.Status.ISSUED):
         _cancel_assessment(app, old, actor, now, "Diganti oleh penetapan ulang / superseded by a new assessment")
     draft = assessment_compute(app, now=now)
-    year = _year(now)
-    number = settings.SKRD_NUMBER_FORMAT.format(year=year, seq=sequence_next(f"skrd:{year}"))
+    kind = draft.rule.document_kind if draft.rule else DocumentKind.SKRD
+    number = document_number(kind, now)
+    issued_on = timezone.localtime(now).date()
     lines = clean["lines"]
     computed = draft.lines
     assessment = LevyAssessment.objects.create(
@@ -178,6 +222,11 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         issued_by=actor,
         issued_at=now,
         due_date=_due(now)[0],
+        document_kind=kind,
+        period=documents.period_text(kind, issued_on, app.data or {}),
+        payer_reg_no=documents.payer_reg_no(kind, app.data or {}),
+        token=secrets.token_urlsafe(24),
+        **_official_fields(actor),
     )
     LevyLine.objects.bulk_create(
         LevyLine(
@@ -197,6 +246,7 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         assessment,
         after={
             "number": number,
+            "kind": kind,
             "total": assessment.total,
             "rule": draft.rule.version if draft.rule else None,
             "adjusted": assessment.adjusted,
@@ -205,7 +255,12 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         },
         now=now,
     )
-    return {"skrd_number": number, "virtual_account_no": bill.virtual_account_no, "due_date": bill.due_date.isoformat()}
+    return {
+        "skrd_number": number,
+        "document_kind": kind,
+        "virtual_account_no": bill.virtual_account_no,
+        "due_date": bill.due_date.isoformat(),
+    }
 
 
 def teller_payment_for_step(*, app: Application, clean: dict, actor, now) -> dict:

@@ -20,7 +20,7 @@ from permits.workflow.models import Task
 from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
-from .models import Bill
+from .models import Bill, DocumentKind
 from .selectors import assessment_get, bill_get, bill_list, bill_payability, levy_tasks_open, total_of
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
@@ -66,7 +66,9 @@ def assess(request, task_id: int):
                 raise PermissionDenied(exc.text()) from None
             errors = {**exc.fields, "_": exc.text()}
         else:
-            messages.success(request, _("SKRD %(n)s terbit.") % {"n": assessment.number})
+            messages.success(
+                request, _("%(kind)s %(n)s terbit.") % {"kind": assessment.document_kind, "n": assessment.number}
+            )
             return redirect("levies:skrd", pk=assessment.pk)
     rows = [*lines, *({"description": "", "amount": "", "basis": ""} for _i in range(EXTRA_ROWS))]
     total = None
@@ -85,6 +87,7 @@ def assess(request, task_id: int):
             "errors": errors,
             "total": total,
             "can_issue": task.is_active and task_may_act(request.user, task),  # the head and supervisors read
+            "kind": draft.rule.document_kind if draft.rule else DocumentKind.SKRD,
         },
         status=422 if errors else 200,
     )
