@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from num2words import num2words
 
 SKRD, SKPD, STRD, STPD = "SKRD", "SKPD", "STRD", "STPD"
@@ -43,9 +45,11 @@ def sequence_key(kind: str, year: int) -> str:
     return f"{kind.lower()}:{year}"  # "skrd:2026" is the series SKRDs always used
 
 
-def words(amount: Decimal) -> str:
-    """'tiga juta enam puluh enam ribu rupiah' (terbilang), by num2words: never hand-written."""
-    return f"{num2words(int(amount), lang='id')} rupiah"
+def words(amount: Decimal, lang: str | None = None) -> str:
+    """'tiga juta enam puluh enam ribu rupiah' (terbilang), by num2words, never hand-written; in English on an
+    English page ('three million, sixty-six thousand rupiah'); the PDF is always Indonesian."""
+    lang = "en" if (lang or get_language() or "id").startswith("en") else "id"
+    return f"{num2words(int(amount), lang=lang)} rupiah"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -62,14 +66,14 @@ def period_text(kind: str, issued_on: datetime.date, data: dict) -> str:
     in the object data (billboard: `durasi_bulan`) covers that many months from the day of issue; any other
     tax, the month of issue (groundwater tax is assessed per month)."""
     if not is_tax(kind):
-        return f"Tahun {issued_on.year}"
+        return str(issued_on.year)  # the year of the permit's one-off levy
     try:
         months = int(Decimal(str((data or {}).get("durasi_bulan") or 0)))
     except (ArithmeticError, ValueError):
         months = 0
     if months > 0:
         end = add_months(issued_on, months) - datetime.timedelta(days=1)
-        return f"{issued_on:%d/%m/%Y} s.d. {end:%d/%m/%Y}"
+        return f"{issued_on:%d/%m/%Y} - {end:%d/%m/%Y}"
     return f"{issued_on:%m/%Y}"
 
 
@@ -120,3 +124,75 @@ def sanction(principal: Decimal, due_date: datetime.date, day: datetime.date) ->
     rate = Decimal(str(settings.LEVY_SANCTION_PERCENT)) / 100
     amount = (principal * rate * months).quantize(Decimal(1), rounding=ROUND_DOWN)
     return Sanction(principal, months, amount)
+
+
+_LOCATION_KEYS = ("lokasi", "alamat_lokasi", "alamat_praktik", "alamat_usaha", "kelurahan", "kecamatan")
+
+
+def object_location(data: dict) -> str:
+    """Where the object is, from the application's object data: the location and address fields the demo
+    permit types use (and any other field named alamat_* or lokasi_*), in that order, without repeats."""
+    data = data or {}
+    keys = [*_LOCATION_KEYS, *sorted(k for k in data if k.startswith(("alamat_", "lokasi_")))]
+    seen: list[str] = []
+    for key in keys:
+        value = str(data.get(key) or "").strip()
+        if value and value not in seen:
+            seen.append(value)
+    return ", ".join(seen)
+
+
+def sanction_clause(kind: str) -> str:
+    """The late-payment clause printed on an SKRD/SKPD (rate and cap from the settings), in the active
+    language (the PDF is rendered in Indonesian)."""
+    params = {
+        "kind": kind,
+        "claim": CLAIM_OF.get(kind, kind),
+        "rate": settings.LEVY_SANCTION_PERCENT,
+        "months": settings.LEVY_SANCTION_MAX_MONTHS,
+    }
+    if is_tax(kind):
+        return (
+            _(
+                "Apabila %(kind)s ini tidak atau kurang dibayar setelah lewat jatuh tempo, dikenakan sanksi "
+                "administratif berupa bunga sebesar %(rate)s%% per bulan dari pajak yang tidak atau kurang dibayar, "
+                "dihitung per bulan yang telah dimulai sejak jatuh tempo, paling lama %(months)s bulan, dan "
+                "ditagih dengan %(claim)s."
+            )
+            % params
+        )
+    return (
+        _(
+            "Apabila %(kind)s ini tidak atau kurang dibayar setelah lewat jatuh tempo, dikenakan sanksi "
+            "administratif berupa bunga sebesar %(rate)s%% per bulan dari retribusi yang tidak atau kurang "
+            "dibayar, dihitung per bulan yang telah dimulai sejak jatuh tempo, paling lama %(months)s bulan, dan "
+            "ditagih dengan %(claim)s."
+        )
+        % params
+    )
+
+
+def objection_clause(kind: str, issued_on: datetime.date) -> str:
+    """The right to object (keberatan) and its last day, in the active language."""
+    params = {
+        "kind": kind,
+        "months": settings.LEVY_OBJECTION_MONTHS,
+        "until": f"{objection_deadline(issued_on):%d/%m/%Y}",
+    }
+    if is_tax(kind):
+        return (
+            _(
+                "Wajib Pajak dapat mengajukan keberatan secara tertulis dalam bahasa Indonesia dengan alasan yang "
+                "jelas kepada Kepala Daerah atau pejabat yang ditunjuk paling lama %(months)s bulan sejak tanggal "
+                "%(kind)s ini, yaitu sampai dengan %(until)s. Pengajuan keberatan tidak menunda kewajiban membayar."
+            )
+            % params
+        )
+    return (
+        _(
+            "Wajib Retribusi dapat mengajukan keberatan secara tertulis dalam bahasa Indonesia dengan alasan yang "
+            "jelas kepada Kepala Daerah atau pejabat yang ditunjuk paling lama %(months)s bulan sejak tanggal "
+            "%(kind)s ini, yaitu sampai dengan %(until)s. Pengajuan keberatan tidak menunda kewajiban membayar."
+        )
+        % params
+    )

@@ -4,19 +4,22 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from permits.catalog.models import PermitType, Step
 from permits.catalog.rules import parse_decimal
 from permits.core.clock import now_or
+from permits.core.identity import nip_printed
 from permits.core.money import rupiah
 from permits.workflow.models import Application, Task
 from permits.workflow.services import payment_task_open
 from permits.workflow.steps import latest_payload
 
-from . import tariffs
+from . import documents, tariffs
 from .models import Bill, LevyAssessment, LevyLine, TariffRule
 
 
@@ -185,3 +188,70 @@ def levy_tasks_open() -> QuerySet[Task]:
 
 def total_of(lines) -> Decimal:
     return sum((Decimal(str(x["amount"] if isinstance(x, dict) else x.amount)) for x in lines), Decimal(0))
+
+
+def verify_url(token: str) -> str:
+    """The public page a document's QR code opens (/verify/levy/<token>)."""
+    return settings.PUBLIC_BASE_URL + reverse("levies:verify", args=[token])
+
+
+def _shown_bill(assessment: LevyAssessment) -> Bill | None:
+    bills = list(assessment.bills.all())
+    return next((b for b in bills if b.state in (Bill.State.PAID, Bill.State.OPEN)), bills[0] if bills else None)
+
+
+def official_block(name: str, position: str, nip: str) -> dict:
+    """The issuing official as printed under a document (the same block decrees print: position, name, NIP
+    in its four groups)."""
+    return {"name": name, "position": position, "nip": nip_printed(nip) if nip else ""}
+
+
+def assessment_document(assessment: LevyAssessment) -> dict:
+    """Everything an SKRD/SKPD prints, for the PDF and the page alike (texts in the active language; the PDF
+    renders under Indonesian). `assessment` comes from assessment_get (lines and bills prefetched)."""
+    app = assessment.application
+    applicant = app.applicant
+    kind = assessment.document_kind
+    issued_on = timezone.localtime(assessment.issued_at).date()
+    bill = _shown_bill(assessment)
+    payer_ids = [applicant.id_label] if applicant.id_number else []
+    if applicant.nib:
+        payer_ids.append(f"NIB {applicant.nib}")
+    return {
+        "kind": kind,
+        "is_tax": documents.is_tax(kind),
+        "title": documents.TITLES[kind],
+        "number": assessment.number,
+        "issued_on": issued_on,
+        "period": assessment.period or str(issued_on.year),
+        "payer_name": applicant.display_name,
+        "payer_ids": ", ".join(payer_ids),
+        "payer_address": applicant.address,
+        "payer_reg_label": "NPWPD" if documents.is_tax(kind) else "NPWRD",
+        "payer_reg_no": assessment.payer_reg_no,
+        "object": app.permit_type.name,
+        "object_location": documents.object_location(app.data or {}),
+        "registration_number": app.registration_number,
+        "lines": list(assessment.lines.all()),
+        "total": assessment.total,
+        "total_words": documents.words(assessment.total),
+        "due_date": bill.due_date if bill else assessment.due_date,
+        "bill": bill,
+        "how_to_pay": _how_to_pay(bill) if bill else "",
+        "sanction_clause": documents.sanction_clause(kind),
+        "objection_clause": documents.objection_clause(kind, issued_on),
+        "official": official_block(assessment.official_name, assessment.official_position, assessment.official_nip),
+        "verify_url": verify_url(assessment.token) if assessment.token else "",
+        "legal_basis": (assessment.rule_snapshot or {}).get("legal_basis", ""),
+        "rule_version": (assessment.rule_snapshot or {}).get("version", ""),
+        "is_sample": app.permit_type.is_sample,
+        "cancelled": assessment.status == LevyAssessment.Status.CANCELLED,
+        "cancel_reason": assessment.cancel_reason,
+    }
+
+
+def assessment_by_token(token: str) -> LevyAssessment | None:
+    if not token:
+        return None
+    found = LevyAssessment.objects.filter(token=token).values_list("pk", flat=True).first()
+    return assessment_get(found) if found else None

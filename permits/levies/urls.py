@@ -23,6 +23,8 @@ urlpatterns = [
     path("retribusi/tagihan/<int:pk>/batalkan/", views.cancel, name="cancel"),
     path("retribusi/rekonsiliasi/", views.reconciliation, name="reconciliation"),
     path("retribusi/rekonsiliasi/selesaikan/", views.resolve, name="resolve"),
+    # public: the QR code printed on an SKRD/SKPD/STRD opens this (docs/LEVY.md)
+    path("verify/levy/<str:token>", views.verify, name="verify"),
     # development only (DEBUG): the bank simulator in the browser
     path("dev/bank/", dev_views.bank, name="dev_bank"),
 ]

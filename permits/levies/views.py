@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,12 +17,23 @@ from django.views.decorators.http import require_POST
 from permits.core.errors import ServiceError
 from permits.core.money import rupiah
 from permits.core.permissions import may
+from permits.core.qr import qr_svg
 from permits.workflow.models import Task
 from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
 from .models import Bill, DocumentKind
-from .selectors import assessment_get, bill_get, bill_list, bill_payability, levy_tasks_open, total_of
+from .pdf import skrd_pdf as render_pdf
+from .selectors import (
+    assessment_by_token,
+    assessment_document,
+    assessment_get,
+    bill_get,
+    bill_list,
+    bill_payability,
+    levy_tasks_open,
+    total_of,
+)
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
 EXTRA_ROWS = 2
@@ -93,23 +105,46 @@ def assess(request, task_id: int):
     )
 
 
+def _document_context(doc: dict) -> dict:
+    return {
+        "d": doc,
+        "qr": qr_svg(doc["verify_url"], scale=3) if doc["verify_url"] else "",
+        "place_date": f"{settings.DECREE_PLACE}, {doc['issued_on']:%d/%m/%Y}",
+        "authority": settings.DECREE_AUTHORITY,
+        "printed_at": timezone.now(),
+    }
+
+
 def skrd(request, pk: int):
+    """The SKRD/SKPD as a printable page (the same content as the PDF)."""
     assessment = assessment_get(pk)
     if assessment is None:
         raise Http404
-    bill = next(iter(assessment.bills.all()), None)
-    return render(request, "levies/skrd.html", {"a": assessment, "bill": bill, "printed_at": timezone.now()})
+    return render(request, "levies/skrd.html", {"a": assessment, **_document_context(assessment_document(assessment))})
 
 
 def skrd_pdf(request, pk: int):
     assessment = assessment_get(pk)
     if assessment is None:
         raise Http404
-    from .pdf import skrd_pdf as render_pdf
-
     response = HttpResponse(render_pdf(assessment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{assessment.number.replace("/", "-")}.pdf"'
     return response
+
+
+def verify(request, token: str):
+    """Public: the QR's target. What the document says (kind, number, date, payer, total, due date, official)
+    and whether it stands (issued, paid, cancelled), so a printed copy can be checked against the office."""
+    assessment = assessment_by_token(token)
+    if assessment is None:
+        return render(request, "levies/verify.html", {"d": None}, status=404)
+    doc = assessment_document(assessment)
+    bill = doc["bill"]
+    return render(
+        request,
+        "levies/verify.html",
+        {"d": doc, "paid": bill is not None and bill.state == Bill.State.PAID, "a": assessment},
+    )
 
 
 def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):

@@ -3,12 +3,18 @@ gap-free yearly series; the due date falls on a working day at least SKRD_DUE_DA
 the period, payer, object, lines, total in words, payment, sanction, objection, official and a QR code."""
 
 import datetime
+import shutil
+import subprocess
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from permits.core.models import OfficialProfile
+from permits.levies import documents
 from permits.levies.models import LevyAssessment, TariffRule
-from permits.levies.selectors import levy_for_tracking
+from permits.levies.pdf import skrd_pdf
+from permits.levies.selectors import assessment_get, levy_for_tracking
 from permits.levies.services import due_date_for
 from permits.portal.tests.conftest import PIN, set_pin
 
@@ -87,3 +93,117 @@ def test_the_due_date_is_never_before_the_minimum_period(settings):
     # issued Friday 4 December 2026: + 14 days = Friday 18 December 2026
     assert due_date_for(datetime.date(2026, 12, 4)) == datetime.date(2026, 12, 18)
     assert datetime.datetime(2026, 12, 18, tzinfo=JKT).weekday() == 4
+
+
+# --- complete documents -------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler's pdftotext is not installed")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_total_in_words_is_num2words_indonesian():
+    assert documents.words(Decimal(3066000), "id") == "tiga juta enam puluh enam ribu rupiah"
+    assert documents.words(Decimal(1537500), "id") == "satu juta lima ratus tiga puluh tujuh ribu lima ratus rupiah"
+
+
+def test_the_objection_deadline_is_three_months_after_the_document_clamped_to_the_month():
+    assert documents.objection_deadline(datetime.date(2026, 11, 30)) == datetime.date(2027, 2, 28)
+    assert documents.objection_deadline(datetime.date(2026, 11, 23)) == datetime.date(2027, 2, 23)
+
+
+def test_a_billboard_tax_period_covers_its_months_and_a_levy_its_year():
+    assert documents.period_text("SKPD", datetime.date(2026, 11, 23), {"durasi_bulan": "6"}) == (
+        "23/11/2026 - 22/05/2027"
+    )
+    assert documents.period_text("SKPD", datetime.date(2026, 11, 23), {}) == "11/2026"
+    assert documents.period_text("SKRD", datetime.date(2026, 11, 23), {"durasi_bulan": "6"}) == "2026"
+
+
+@pytest.fixture
+def official(officers):
+    return OfficialProfile.objects.create(
+        user=officers["treasurer"],
+        full_name="Sri Wahyuni, S.E.",
+        position="Kepala Bidang Pendapatan",
+        nip="198005122006042002",
+    )
+
+
+def test_the_skrd_pdf_carries_what_the_law_requires(awaiting, official, tmp_path):
+    app, bill = awaiting()
+    app.data = {**app.data, "alamat_lokasi": "Jl. Melati No. 5", "kelurahan": "Sukamaju"}
+    app.save(update_fields=["data"])
+    assessment = assessment_get(LevyAssessment.objects.get(application=app).pk)
+    text = " ".join(pdf_text(skrd_pdf(assessment), tmp_path).split())
+    issued = timezone.localtime(assessment.issued_at).date()
+    expected = [
+        "SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)",
+        f"Nomor: {assessment.number}",
+        f"Tanggal {issued:%d/%m/%Y}",
+        f"Masa retribusi {issued.year}",
+        app.applicant.display_name,
+        app.applicant.id_label,
+        "NPWRD belum terdaftar",
+        "Lokasi objek Jl. Melati No. 5, Sukamaju",
+        "150 m2",  # the line's basis of calculation (the surveyed area)
+        "Rp 1.500.000",
+        "Terbilang: satu juta lima ratus ribu rupiah",
+        f"Jatuh tempo {bill.due_date:%d/%m/%Y}",
+        bill.virtual_account_no,
+        "bunga sebesar 1% per bulan",
+        "paling lama 24 bulan",
+        "ditagih dengan STRD",
+        "paling lama 3 bulan",
+        f"sampai dengan {documents.objection_deadline(issued):%d/%m/%Y}",
+        "KEPALA BIDANG PENDAPATAN",
+        "Sri Wahyuni, S.E.",
+        "NIP. 19800512 200604 2 002",
+        "Pindai untuk memeriksa keaslian",
+    ]
+    missing = [x for x in expected if x not in text]
+    assert missing == [], text
+
+
+def test_an_skpd_prints_the_payers_npwpd_and_the_tax_words(awaiting, official, tmp_path):
+    awaiting()
+    _make_tax(TariffRule.objects.get(permit_type__code="TEST"))
+    app, _bill = awaiting()
+    app.data = {**app.data, "npwpd": "P.2.0001234.01.05"}
+    app.save(update_fields=["data"])
+    # the registration number is copied when issued: issue again with the NPWPD in the data
+    assessment = LevyAssessment.objects.get(application=app)
+    assessment.payer_reg_no = documents.payer_reg_no("SKPD", app.data)
+    assessment.save(update_fields=["payer_reg_no"])
+    text = " ".join(pdf_text(skrd_pdf(assessment_get(assessment.pk)), tmp_path).split())
+    for expected in ("SURAT KETETAPAN PAJAK DAERAH (SKPD)", "Wajib Pajak", "NPWPD P.2.0001234.01.05", "Masa pajak"):
+        assert expected in text
+    assert "SKRD" not in text and "Wajib Retribusi" not in text
+
+
+def test_the_issuer_without_an_official_profile_falls_back_to_the_configured_official(
+    awaiting, officers, settings, django_user_model
+):
+    head = officers["head"]
+    OfficialProfile.objects.update_or_create(
+        user=head,
+        defaults={"full_name": "Dr. A. Santoso", "position": "Kepala Dinas", "nip": "197203151998031004"},
+    )
+    settings.LEVY_OFFICIAL_USERNAME = head.username
+    app, _bill = awaiting()
+    assessment = LevyAssessment.objects.get(application=app)
+    assert (assessment.official_name, assessment.official_nip) == ("Dr. A. Santoso", "197203151998031004")
+
+
+def test_the_qr_opens_a_public_page_that_tells_the_document_apart(awaiting, client):
+    app, bill = awaiting()
+    assessment = LevyAssessment.objects.get(application=app)
+    page = client.get(f"/verify/levy/{assessment.token}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert assessment.number in html and "Belum dibayar" in html and "Rp 1.500.000" in html
+    assert client.get("/verify/levy/not-a-token").status_code == 404
