@@ -10,15 +10,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from permits.core.calendar import office_calendar
 from permits.core.models import OfficialProfile
 from permits.levies import documents
 from permits.levies.models import LevyAssessment, TariffRule
 from permits.levies.pdf import skrd_pdf
 from permits.levies.selectors import assessment_get, levy_for_tracking
-from permits.levies.services import due_date_for
+from permits.levies.services import due_date_for, payment_post
 from permits.portal.tests.conftest import PIN, set_pin
 
-from .conftest import JKT
+from .conftest import JKT, MONDAY
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,21 @@ def test_the_qr_opens_a_public_page_that_tells_the_document_apart(awaiting, clie
     html = page.content.decode()
     assert assessment.number in html and "Belum dibayar" in html and "Rp 1.500.000" in html
     assert client.get("/verify/levy/not-a-token").status_code == 404
+
+
+def test_the_service_standard_clock_does_not_run_while_waiting_for_payment(awaiting):
+    app, bill = awaiting(now=MONDAY)  # the SKRD is issued Monday 23/11/2026 09:00
+    before, paused = app.promised_completion_at, app.paused_seconds
+    wednesday = MONDAY + datetime.timedelta(days=2)  # paid Wednesday 09:00: two working days (16 h) later
+    result = payment_post(
+        virtual_account_no=bill.virtual_account_no,
+        partner="12345678",
+        payment_request_id="wait-1",
+        amount=bill.amount,
+        channel="snap",
+        now=wednesday,
+    )
+    assert result.outcome == "posted"
+    app.refresh_from_db()
+    assert app.paused_seconds - paused == 16 * 3600
+    assert app.promised_completion_at == office_calendar().add_working_time(before, datetime.timedelta(hours=16))
