@@ -115,6 +115,8 @@ PAGES: dict[str, Access] = {
     "levies:assess": Access(LEVY_READERS, "levy assessment (SKRD) form", "issuing: treasurer's task"),
     "levies:skrd": Access(LEVY_READERS, "an SKRD/SKPD"),
     "levies:skrd_pdf": Access(LEVY_READERS, "an SKRD/SKPD as PDF"),
+    "levies:strd": Access(LEVY_READERS, "an STRD/STPD (late-payment claim)"),
+    "levies:strd_pdf": Access(LEVY_READERS, "an STRD/STPD as PDF"),
     "levies:bill": Access(LEVY_READERS, "a bill and its payments"),
     "levies:teller": Access(
         PAYMENT_POSTERS,

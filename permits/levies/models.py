@@ -250,6 +250,43 @@ class Bill(models.Model):
         return f"VA {self.virtual_account_no} ({self.state})"
 
 
+class LevyClaim(models.Model):
+    """The STRD (Surat Tagihan Retribusi Daerah) or, for a tax, the STPD (Surat Tagihan Pajak Daerah): the claim
+    the worker issues once for a bill left unpaid past its due date. It states the principal and the
+    sanction (interest per started month, capped) as of its date; the bill stays payable on the same
+    virtual account for the amount due on the day of payment (selectors.bill_payability). One per bill
+    (a unique key), so the periodic job may run any number of times."""
+
+    class Kind(models.TextChoices):
+        STRD = "STRD", _("STRD (tagihan retribusi daerah)")
+        STPD = "STPD", _("STPD (tagihan pajak daerah)")
+
+    number = models.CharField("nomor STRD/STPD", max_length=40, unique=True)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    bill = models.OneToOneField(Bill, on_delete=models.PROTECT, related_name="claim")
+    assessment = models.ForeignKey(LevyAssessment, on_delete=models.PROTECT, related_name="claims")
+    issued_at = models.DateTimeField()
+    principal = models.DecimalField(**MONEY)
+    months = models.PositiveSmallIntegerField()  # started months late on the claim's date
+    sanction = models.DecimalField(**MONEY)  # the interest on the claim's date
+    total = models.DecimalField(**MONEY)
+    official_name = models.CharField(max_length=200, blank=True)
+    official_position = models.CharField(max_length=300, blank=True)
+    official_nip = models.CharField(max_length=18, blank=True)
+    token = models.CharField(max_length=43, unique=True)  # the public /verify/levy/<token> page
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total=models.F("principal") + models.F("sanction")), name="claim_total")
+        ]
+        verbose_name = "STRD/STPD"
+        verbose_name_plural = "STRD/STPD"
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class Payment(models.Model):
     """Money received for a bill, posted exactly once: (partner, payment_request_id) is unique, and
     so is the bill. `answer` keeps the first answer given, to repeat it to a repeated notice."""

@@ -16,8 +16,8 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from permits.core.money import rupiah
 from permits.core.qr import qr_drawing
 
-from .models import LevyAssessment
-from .selectors import assessment_document
+from .models import LevyAssessment, LevyClaim
+from .selectors import assessment_document, claim_document
 
 WIDTH = 174 * mm
 
@@ -149,3 +149,68 @@ def skrd_pdf(assessment: LevyAssessment) -> bytes:
         return story
 
     return _document(story, f"{assessment.document_kind} {assessment.number}")
+
+
+def strd_pdf(claim: LevyClaim) -> bytes:
+    """The STRD (levy) or STPD (tax) of a bill left unpaid past its due date (claim_get's prefetches)."""
+
+    def story():
+        styles, normal, small = _styles()
+        doc = claim_document(claim)
+        payer = "Wajib Pajak" if doc["is_tax"] else "Wajib Retribusi"
+        masa = "Masa pajak" if doc["is_tax"] else "Masa retribusi"
+        facts = [
+            ("Tanggal", f"{doc['issued_on']:%d/%m/%Y}"),
+            (
+                "Dasar penagihan",
+                f"{doc['assessment_kind']} {doc['assessment_number']} tanggal {doc['assessment_date']:%d/%m/%Y}",
+            ),
+            (masa, doc["period"]),
+            (payer, doc["payer_name"]),
+            ("NIK/NIB", doc["payer_ids"] or "-"),
+            ("Alamat", doc["payer_address"]),
+            (doc["payer_reg_label"], doc["payer_reg_no"] or "belum terdaftar"),
+            ("Objek", f"{doc['object']} (nomor pendaftaran {doc['registration_number']})"),
+            ("Lokasi objek", doc["object_location"] or "-"),
+            ("Jatuh tempo", f"{doc['due_date']:%d/%m/%Y}"),
+        ]
+        story = [*_head(doc, styles, small)]
+        if doc["cancelled"]:
+            story.append(_p(f"DIBATALKAN: {doc['cancel_reason']}", styles["Heading4"]))
+        story += [_facts(facts, normal), Spacer(1, 3 * mm)]
+        rows = [
+            (
+                f"Pokok {doc['assessment_kind']} yang belum dibayar",
+                f"{doc['assessment_kind']} {doc['assessment_number']}",
+                doc["principal"],
+            ),
+            (
+                "Sanksi administratif berupa bunga",
+                f"{doc['rate']}% x {doc['months']} bulan x {rupiah(doc['principal'])} (bulan yang telah dimulai sejak "
+                f"jatuh tempo, paling lama {doc['max_months']} bulan)",
+                doc["sanction"],
+            ),
+        ]
+        story += [_money_table(rows, normal, small, "JUMLAH YANG HARUS DIBAYAR", doc["total"]), Spacer(1, 1.5 * mm)]
+        story.append(_p(f"Terbilang: {doc['total_words']}", normal))
+        story.append(Spacer(1, 2 * mm))
+        if doc["bill"]:
+            story += [_facts([("Virtual Account Bank BJB", doc["bill"].virtual_account_no)], normal), Spacer(1, 1 * mm)]
+        story.append(_p(f"Cara dan tempat pembayaran: {doc['how_to_pay']}", small))
+        later = "; ".join(f"sampai {row['until']:%d/%m/%Y}: {rupiah(row['total'])}" for row in doc["schedule"])
+        story.append(
+            _p(
+                f"Sanksi: bunga {doc['rate']}% per bulan bertambah setiap awal bulan keterlambatan sampai dibayar, "
+                f"paling lama {doc['max_months']} bulan. Jumlah yang harus dibayar: {later}. "
+                "Jumlah yang berlaku pada hari pembayaran juga tampil di halaman lacak permohonan dan pada layar bank.",
+                small,
+            )
+        )
+        story.append(_p(f"Keberatan: {doc['objection_clause']}", small))
+        place_date = f"{settings.DECREE_PLACE}, {doc['issued_on']:%d/%m/%Y}"
+        story.append(_official(doc, place_date, styles, normal, small))
+        if doc["is_sample"]:
+            story.append(_p("DATA CONTOH - bukan tagihan resmi.", styles["Heading4"]))
+        return story
+
+    return _document(story, f"{claim.kind} {claim.number}")

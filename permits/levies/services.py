@@ -32,8 +32,8 @@ from permits.workflow.services import audit_application, task_complete, task_may
 from permits.workflow.steps import kind_owner
 
 from . import documents, tariffs
-from .models import Bill, DocumentKind, LevyAssessment, LevyLine, Payment, TariffRule
-from .selectors import bill_payability, survey_measurements, tariff_rule_for
+from .models import Bill, DocumentKind, LevyAssessment, LevyClaim, LevyLine, Payment, TariffRule
+from .selectors import bill_amount_due, bill_payability, survey_measurements, tariff_rule_for
 from .snap.config import partner_service_id
 
 K = Step.Kind
@@ -118,11 +118,16 @@ def due_date_for(issued_on: datetime.date) -> datetime.date:
     return due
 
 
-def _due(now) -> tuple[datetime.date, datetime.datetime]:
-    """The due date (due_date_for) and the due instant: the end of that day, Asia/Jakarta."""
-    due = due_date_for(timezone.localtime(now).date())
+def _due_instant(due: datetime.date) -> datetime.datetime:
+    """The end of the due date, Asia/Jakarta: from then on the sanction runs (Bill.expires_at)."""
     tz = timezone.get_default_timezone()
-    return due, datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    return datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+
+
+def _due(now) -> tuple[datetime.date, datetime.datetime]:
+    """The due date (due_date_for) and the due instant."""
+    due = due_date_for(timezone.localtime(now).date())
+    return due, _due_instant(due)
 
 
 def issuing_official(actor) -> OfficialProfile | None:
@@ -170,7 +175,8 @@ def _bill_open(assessment: LevyAssessment, now) -> Bill:
     seq = sequence_next("levies.bill")
     customer_no = f"{seq:011d}"
     customer_no += luhn_digit(customer_no)
-    due, expires = _due(now)
+    due = assessment.due_date  # a reissued VA keeps the SKRD/SKPD's due date: the sanction runs from it
+    expires = _due_instant(due)
     return Bill.objects.create(
         assessment=assessment,
         application=assessment.application,
@@ -290,6 +296,21 @@ def teller_payment_for_step(*, app: Application, clean: dict, actor, now) -> dic
     }
 
 
+def amount_due_today(application: Application, now) -> str | None:
+    """What the open bill of an application asks for at `now` (bill_payability), as a string; None without one."""
+    bill = (
+        Bill.objects.select_related("assessment")
+        .filter(application=application, state=Bill.State.OPEN)
+        .order_by("-created_at")
+        .first()
+    )
+    if bill is None:
+        return None
+    bill.application = application
+    payability = bill_payability(bill, at=now_or(now))
+    return str(payability.amount) if payability.ok else None
+
+
 def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, now=None) -> LevyAssessment:
     """The treasurer issues the SKRD of a levy step: the computed lines, or `lines` as adjusted.
 
@@ -361,7 +382,8 @@ def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
 
 @transaction.atomic
 def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
-    """A new bill (new VA number, new due date) for the same SKRD; the old one is cancelled if still open."""
+    """A new bill (new VA number) for the same SKRD/SKPD; the old one is cancelled if still open. The due date
+    stays the SKRD/SKPD's: a new virtual account does not waive a sanction that has started."""
     now = now_or(now)
     _require_treasurer(actor)
     reason = _reason(reason)
@@ -390,23 +412,63 @@ def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     return new
 
 
-def bills_expire(*, now=None, limit: int = 500) -> int:
-    """Mark open bills past their due instant as expired (each in its own short transaction)."""
+def claim_issue(*, bill_id: int, now=None) -> LevyClaim | None:
+    """Issue the STRD (levy) or STPD (tax) of an open bill past its due instant, once: None when the bill is
+    paid, closed, not yet due, or already claimed. The bill stays open on the same virtual account for the
+    amount due on the day of payment (selectors.bill_payability); audited as levy.claim_issue."""
     now = now_or(now)
-    due = list(Bill.objects.filter(state=Bill.State.OPEN, expires_at__lte=now).values_list("pk", flat=True)[:limit])
-    expired = 0
-    for bill_id in due:
-        with transaction.atomic():
-            bill, app = _locked_bill(bill_id)
-            if bill.state != Bill.State.OPEN or bill.expires_at > now:
-                continue  # paid or changed meanwhile
-            bill.state, bill.closed_at, bill.close_reason = Bill.State.EXPIRED, now, "Lewat jatuh tempo / past due"
-            bill.save()
-            audit_application(
-                app, None, "levy.bill_expire", bill, after={"state": bill.state}, now=now, actor_label="sistem"
-            )
-            expired += 1
-    return expired
+    with transaction.atomic():
+        bill, app = _locked_bill(bill_id)
+        if bill.state != Bill.State.OPEN or bill.expires_at > now or LevyClaim.objects.filter(bill=bill).exists():
+            return None
+        assessment = bill.assessment
+        due = bill_amount_due(bill, now)
+        kind = documents.CLAIM_OF[assessment.document_kind]
+        claim = LevyClaim.objects.create(
+            number=document_number(kind, now),
+            kind=kind,
+            bill=bill,
+            assessment=assessment,
+            issued_at=now,
+            principal=due.principal,
+            months=due.months,
+            sanction=due.amount,
+            total=due.total,
+            official_name=assessment.official_name,
+            official_position=assessment.official_position,
+            official_nip=assessment.official_nip,
+            token=secrets.token_urlsafe(24),
+        )
+        audit_application(
+            app,
+            None,
+            "levy.claim_issue",
+            claim,
+            after={
+                "number": claim.number,
+                "kind": kind,
+                "virtual_account_no": bill.virtual_account_no,
+                "principal": claim.principal,
+                "months": claim.months,
+                "sanction": claim.sanction,
+                "total": claim.total,
+            },
+            now=now,
+            actor_label="sistem",
+        )
+        return claim
+
+
+def claims_issue_overdue(*, now=None, limit: int = 500) -> int:
+    """The periodic job: an STRD/STPD for every open bill past its due instant that has none yet (each in its
+    own short transaction; running it again issues nothing twice)."""
+    now = now_or(now)
+    due = list(
+        Bill.objects.filter(state=Bill.State.OPEN, expires_at__lte=now, claim__isnull=True)
+        .order_by("expires_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for bill_id in due if claim_issue(bill_id=bill_id, now=now) is not None)
 
 
 # --- payments -----------------------------------------------------------------------------------
@@ -415,7 +477,7 @@ _REFUSALS = {
     "not_found": ("bill_not_found", _l("Tagihan tidak ditemukan atau tidak dapat dibayar."), 404),
     "wrong_amount": ("wrong_amount", _l("Jumlah harus sama dengan tagihan."), 422),
     "already_paid": ("already_paid", _l("Tagihan ini sudah lunas."), 409),
-    "expired": ("bill_expired", _l("Tagihan sudah kedaluwarsa: terbitkan ulang dulu."), 409),
+    "expired": ("bill_expired", _l("Tagihan sudah kedaluwarsa: terbitkan ulang dulu."), 409),  # before issue 18
     "forbidden": (
         "forbidden",
         _l("Hanya bendahara penerimaan yang memegang langkah pembayaran yang mencatat pembayaran."),
@@ -424,7 +486,7 @@ _REFUSALS = {
     "request_conflict": ("reference_used", _l("Nomor referensi ini sudah dipakai untuk pembayaran lain."), 409),
     "invalid_time": (
         "invalid_paid_at",
-        _l("Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit sampai jatuh tempo, tidak di masa depan)."),
+        _l("Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit, tidak di masa depan)."),
         422,
     ),
 }
@@ -444,6 +506,7 @@ class PostResult:
     outcome: str
     payment: Payment | None = None
     bill: Bill | None = None
+    expected: Decimal | None = None  # wrong_amount: the amount due (with any sanction)
 
     @property
     def ok(self) -> bool:
@@ -455,7 +518,8 @@ class PostResult:
             return Forbidden(message)
         field, params = _REFUSAL_FIELDS.get(self.outcome, "amount"), {}
         if self.outcome == "wrong_amount" and self.bill is not None:
-            message, params = _l("Jumlah harus sama dengan tagihan (%(amount)s)."), {"amount": rupiah(self.bill.amount)}
+            expected = self.bill.amount if self.expected is None else self.expected
+            message, params = _l("Jumlah harus sama dengan tagihan (%(amount)s)."), {"amount": rupiah(expected)}
         error = ServiceError(code, message, params=params, status=status)
         error.fields = {field: error.message}
         return error
@@ -467,12 +531,13 @@ def normalise_va(value: str) -> str:
 
 def payment_time_valid(bill: Bill, paid_at: datetime.datetime, now: datetime.datetime) -> bool:
     """A payment is made within its bill's life: not before the day the bill was issued (Jakarta; a teller
-    receipt has only a date), not after its due instant, and not after now. The bank's clock may differ
-    from ours by the SNAP timestamp window (SNAP_TIMESTAMP_WINDOW_SECONDS), so the bounds allow that much.
-    Everything else (a notice dated 1900, or next year) is refused before it is stored."""
+    receipt has only a date) and not after now (a bill past its due date stays payable with the sanction:
+    the amount due is computed at the payment's time). The bank's clock may differ from ours by the SNAP
+    timestamp window (SNAP_TIMESTAMP_WINDOW_SECONDS), so the bounds allow that much. Everything else (a
+    notice dated 1900, or next year) is refused before it is stored."""
     skew = datetime.timedelta(seconds=settings.SNAP_TIMESTAMP_WINDOW_SECONDS)
     issued_day = timezone.localtime(bill.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
-    return issued_day - skew <= paid_at <= min(bill.expires_at, now) + skew
+    return issued_day - skew <= paid_at <= now + skew
 
 
 # No savepoint when called inside a transaction (the SNAP view's, a task's): any exception leaves
@@ -515,7 +580,10 @@ def payment_post(
     if existing is not None:
         same = existing.bill_id == bill.pk and existing.amount == amount
         return PostResult("replayed" if same else "request_conflict", existing, bill)
-    payability = bill_payability(bill, at=now)
+    # the amount due when the payer paid (a teller receipt dated on the due date owes no sanction); an absurd
+    # time is refused below, after the bill's own refusals
+    timely = paid_at is not None and payment_time_valid(bill, paid_at, now)
+    payability = bill_payability(bill, at=paid_at if timely else now)
     if payability.refusal == "already_paid":
         return PostResult("already_paid", bill.paid_payment, bill)
     if not payability.ok:  # blocked (the file is not waiting for payment) answers as not found
@@ -525,8 +593,8 @@ def payment_post(
     task = payability.task
     if actor is not None and not task_may_act(actor, task):  # an officer: the payment step's rule (the bank: None)
         return PostResult("forbidden", None, bill)
-    if amount != bill.amount:
-        return PostResult("wrong_amount", None, bill)
+    if amount != payability.amount:  # after the due date the old amount is short by the sanction
+        return PostResult("wrong_amount", None, bill, payability.amount)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -558,6 +626,7 @@ def payment_post(
             "payment_request_id": payment_request_id,
             "bank_reference": bank_reference,
             "paid_at": payment.paid_at,
+            "sanction": payability.sanction.amount,
         },
         now=now,
         actor_label="" if actor else "bank",

@@ -22,8 +22,9 @@ from permits.workflow.models import Task
 from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
-from .models import Bill, DocumentKind
+from .models import Bill, DocumentKind, LevyClaim
 from .pdf import skrd_pdf as render_pdf
+from .pdf import strd_pdf as render_claim_pdf
 from .selectors import (
     assessment_by_token,
     assessment_document,
@@ -31,6 +32,9 @@ from .selectors import (
     bill_get,
     bill_list,
     bill_payability,
+    claim_by_token,
+    claim_document,
+    claim_get,
     levy_tasks_open,
     total_of,
 )
@@ -132,22 +136,41 @@ def skrd_pdf(request, pk: int):
     return response
 
 
+def strd(request, pk: int):
+    """The STRD/STPD as a printable page (the same content as the PDF)."""
+    claim = claim_get(pk)
+    if claim is None:
+        raise Http404
+    return render(request, "levies/strd.html", {"c": claim, **_document_context(claim_document(claim))})
+
+
+def strd_pdf(request, pk: int):
+    claim = claim_get(pk)
+    if claim is None:
+        raise Http404
+    response = HttpResponse(render_claim_pdf(claim), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{claim.number.replace("/", "-")}.pdf"'
+    return response
+
+
 def verify(request, token: str):
     """Public: the QR's target. What the document says (kind, number, date, payer, total, due date, official)
-    and whether it stands (issued, paid, cancelled), so a printed copy can be checked against the office."""
+    and whether it stands (issued, paid, cancelled), so a printed copy can be checked against the office.
+    The token is an SKRD/SKPD's or an STRD/STPD's."""
     assessment = assessment_by_token(token)
-    if assessment is None:
-        return render(request, "levies/verify.html", {"d": None}, status=404)
-    doc = assessment_document(assessment)
+    if assessment is not None:
+        doc = assessment_document(assessment)
+    else:
+        claim = claim_by_token(token)
+        if claim is None:
+            return render(request, "levies/verify.html", {"d": None}, status=404)
+        doc = claim_document(claim)
     bill = doc["bill"]
-    return render(
-        request,
-        "levies/verify.html",
-        {"d": doc, "paid": bill is not None and bill.state == Bill.State.PAID, "a": assessment},
-    )
+    return render(request, "levies/verify.html", {"d": doc, "paid": bill is not None and bill.state == Bill.State.PAID})
 
 
 def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
+    payability = bill_payability(bill, at=timezone.now())  # the amount due today, with any sanction
     payments = list(bill.payments.all())
     return render(
         request,
@@ -156,10 +179,13 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "bill": bill,
             "payments": payments,
             "errors": errors or {},
-            "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
+            "form": form
+            or {"paid_on": timezone.localdate().isoformat(), "amount": str(payability.amount or bill.amount)},
+            "payability": payability,
+            "claim": LevyClaim.objects.filter(bill=bill).first(),
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
             "can_act": may(request.user, "levies:reissue"),  # the head reads; the forms are not for them
-            "can_post": may(request.user, "levies:teller") and bill_payability(bill, at=timezone.now()).ok,
+            "can_post": may(request.user, "levies:teller") and payability.ok,
         },
         status=status,
     )

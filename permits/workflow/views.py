@@ -83,6 +83,7 @@ ACTIONS = {
     "levy.bill_cancel": _l("Tagihan dibatalkan"),
     "levy.bill_reissue": _l("Tagihan diterbitkan ulang"),
     "levy.bill_expire": _l("Tagihan kedaluwarsa"),
+    "levy.claim_issue": _l("Lewat jatuh tempo: STRD/STPD diterbitkan dengan sanksi bunga"),
     "levy.payment_post": _l("Pembayaran diterima bank"),
 }
 _STATUS = dict(Application.Status.choices)

@@ -11,12 +11,19 @@ import pytest
 from django.utils import timezone
 
 from permits.core.calendar import office_calendar
-from permits.core.models import OfficialProfile
+from permits.core.errors import ServiceError
+from permits.core.models import AuditEvent, OfficialProfile
 from permits.levies import documents
-from permits.levies.models import LevyAssessment, TariffRule
-from permits.levies.pdf import skrd_pdf
-from permits.levies.selectors import assessment_get, levy_for_tracking
-from permits.levies.services import due_date_for, payment_post
+from permits.levies.models import Bill, LevyAssessment, LevyClaim, TariffRule
+from permits.levies.pdf import skrd_pdf, strd_pdf
+from permits.levies.selectors import assessment_get, claim_get, levy_for_tracking
+from permits.levies.services import (
+    claim_issue,
+    claims_issue_overdue,
+    due_date_for,
+    payment_post,
+    payment_post_teller,
+)
 from permits.portal.tests.conftest import PIN, set_pin
 
 from .conftest import JKT, MONDAY
@@ -226,3 +233,138 @@ def test_the_service_standard_clock_does_not_run_while_waiting_for_payment(await
     app.refresh_from_db()
     assert app.paused_seconds - paused == 16 * 3600
     assert app.promised_completion_at == office_calendar().add_working_time(before, datetime.timedelta(hours=16))
+
+
+# --- late payment: the sanction and the STRD/STPD -----------------------------------------------
+
+
+def test_the_sanction_is_one_percent_per_started_month_on_the_principal():
+    due = datetime.date(2027, 1, 4)
+    principal = Decimal(1250000)
+    assert documents.sanction(principal, due, due).amount == 0  # paid on the due date: nothing extra
+    assert documents.sanction(principal, due, datetime.date(2027, 1, 5)).amount == Decimal(12500)  # 1 month begun
+    assert documents.sanction(principal, due, datetime.date(2027, 2, 4)).months == 1  # still the first month
+    three = documents.sanction(principal, due, datetime.date(2027, 3, 5))  # the third month has begun
+    assert (three.months, three.amount, three.total) == (3, Decimal(37500), Decimal(1287500))
+
+
+def test_the_sanction_stops_growing_after_24_months_and_rounds_down_to_the_rupiah():
+    due = datetime.date(2027, 1, 4)
+    capped = documents.sanction(Decimal(1250000), due, datetime.date(2030, 6, 1))
+    assert (capped.months, capped.amount) == (24, Decimal(300000))  # 24% of Rp 1.250.000
+    odd = documents.sanction(Decimal(333333), due, datetime.date(2027, 1, 5))  # 1% of 333.333 = 3.333,33
+    assert odd.amount == Decimal(3333)
+
+
+def test_a_month_begins_on_the_day_after_the_same_date_clamped_to_short_months():
+    due = datetime.date(2027, 1, 31)
+    assert documents.months_started(due, datetime.date(2027, 2, 28)) == 1  # 31 Jan + 1 month = 28 Feb
+    assert documents.months_started(due, datetime.date(2027, 3, 1)) == 2
+    assert documents.months_started(due, datetime.date(2027, 3, 31)) == 2
+    assert documents.months_started(due, datetime.date(2027, 4, 1)) == 3
+
+
+def _overdue(bill, days_after_due: int):
+    """Move the bill's due date into the past (days_after_due days before today)."""
+    due = timezone.localdate() - datetime.timedelta(days=days_after_due)
+    expires = datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=JKT)
+    created = expires - datetime.timedelta(days=31)
+    Bill.objects.filter(pk=bill.pk).update(due_date=due, expires_at=expires, created_at=created)
+    bill.refresh_from_db()
+    return bill
+
+
+def test_the_worker_issues_one_strd_per_overdue_bill_audited_and_in_its_own_series(awaiting):
+    _app, on_time = awaiting()
+    app, bill = awaiting()
+    _overdue(bill, 3)
+    assert claims_issue_overdue() == 1
+    assert claims_issue_overdue() == 0  # idempotent: one claim per bill
+    claim = LevyClaim.objects.get()
+    year = timezone.localtime(claim.issued_at).year
+    assert claim.bill == bill and claim.kind == "STRD" and claim.number == f"STRD/{year}/00001"
+    assert (claim.principal, claim.months, claim.sanction, claim.total) == (
+        Decimal(1500000),
+        1,
+        Decimal(15000),
+        Decimal(1515000),
+    )
+    bill.refresh_from_db()
+    assert bill.state == "open"  # still payable on the same virtual account
+    event = AuditEvent.objects.get(action="levy.claim_issue")
+    assert event.after["number"] == claim.number and event.actor_label == "sistem"
+    assert not LevyClaim.objects.filter(bill=on_time).exists()
+
+
+def test_a_tax_gets_an_stpd(awaiting):
+    awaiting()
+    _make_tax(TariffRule.objects.get(permit_type__code="TEST"))
+    _app, bill = awaiting()
+    _overdue(bill, 40)  # the second month has begun: 2% of Rp 1.500.000
+    claim = claim_issue(bill_id=bill.pk)
+    assert claim.kind == "STPD" and claim.number.startswith("STPD/") and claim.sanction == Decimal(30000)
+
+
+def test_paying_the_old_amount_late_at_the_teller_is_refused_and_the_amount_due_is_accepted(awaiting, officers):
+    app, bill = awaiting()
+    _overdue(bill, 3)
+    with pytest.raises(ServiceError) as refused:
+        payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000")
+    assert refused.value.code == "wrong_amount" and "Rp 1.515.000" in refused.value.text()
+    result = payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1515000")
+    assert result.outcome == "posted" and result.payment.amount == Decimal(1515000)
+    assert claims_issue_overdue() == 0  # a paid bill gets no claim
+
+
+def test_a_teller_receipt_dated_on_the_due_date_owes_no_sanction(awaiting, officers):
+    app, bill = awaiting()
+    _overdue(bill, 1)  # due yesterday, recorded today from a receipt of yesterday
+    result = payment_post_teller(
+        actor=officers["treasurer"],
+        bill_id=bill.pk,
+        reference="R9",
+        amount="1500000",
+        paid_on=bill.due_date.isoformat(),
+    )
+    assert result.outcome == "posted"
+
+
+def test_the_strd_pdf_states_principal_sanction_total_and_the_same_virtual_account(awaiting, official, tmp_path):
+    app, bill = awaiting()
+    _overdue(bill, 3)
+    claim = claim_get(claim_issue(bill_id=bill.pk).pk)
+    text = " ".join(pdf_text(strd_pdf(claim), tmp_path).split())
+    assessment = claim.assessment
+    for expected in (
+        "SURAT TAGIHAN RETRIBUSI DAERAH (STRD)",
+        f"Nomor: {claim.number}",
+        f"SKRD {assessment.number}",
+        "Rp 1.500.000",
+        "1% x 1 bulan",
+        "Rp 15.000",
+        "JUMLAH YANG HARUS DIBAYAR Rp 1.515.000",
+        "Terbilang: satu juta lima ratus lima belas ribu rupiah",
+        bill.virtual_account_no,
+        "NIP. 19800512 200604 2 002",
+    ):
+        assert expected in text, expected
+
+
+def test_the_strd_page_and_its_public_verification(awaiting, client, officers):
+    app, bill = awaiting()
+    _overdue(bill, 3)
+    claim = claim_issue(bill_id=bill.pk)
+    assert client.get(f"/verify/levy/{claim.token}").status_code == 200
+    client.force_login(officers["treasurer"])
+    page = client.get(f"/retribusi/strd/{claim.pk}/").content.decode()
+    assert claim.number in page and "Rp 1.515.000" in page
+    bill_page = client.get(f"/retribusi/tagihan/{bill.pk}/").content.decode()
+    assert claim.number in bill_page and "Rp 1.515.000" in bill_page
+
+
+def test_the_tracking_page_shows_the_amount_due_today(awaiting, client):
+    app, bill = awaiting()
+    _overdue(bill, 3)
+    claim = claim_issue(bill_id=bill.pk)
+    html = track_page(client, app)
+    assert "Rp 1.515.000" in html and claim.number in html and "Jatuh tempo sudah lewat" in html
