@@ -216,8 +216,17 @@ BOOKING_THROTTLE_WINDOW_SECONDS = int(os.environ.get("BOOKING_THROTTLE_WINDOW_SE
 # The client's address is read as for tracking (TRUSTED_PROXY_COUNT, permits/portal/throttle.py: client_ip).
 
 # --- Levies (SKRD) and Bank BJB through SNAP BI virtual accounts (docs/LEVY.md) -----------------
-SKRD_DUE_DAYS = int(os.environ.get("SKRD_DUE_DAYS", "30"))  # calendar days from issue to the due date
-SKRD_NUMBER_FORMAT = os.environ.get("SKRD_NUMBER_FORMAT", "SKRD/{year}/{seq:05d}")
+# The due date: at least this many calendar days after the SKRD/SKPD date, rolled to the next working day.
+SKRD_DUE_DAYS = int(os.environ.get("SKRD_DUE_DAYS", "30"))
+SKRD_NUMBER_FORMAT = os.environ.get("SKRD_NUMBER_FORMAT", "SKRD/{year}/{seq:05d}")  # levies (retribusi)
+SKPD_NUMBER_FORMAT = os.environ.get("SKPD_NUMBER_FORMAT", "SKPD/{year}/{seq:05d}")  # taxes (pajak)
+STRD_NUMBER_FORMAT = os.environ.get("STRD_NUMBER_FORMAT", "STRD/{year}/{seq:05d}")  # late levy claims
+STPD_NUMBER_FORMAT = os.environ.get("STPD_NUMBER_FORMAT", "STPD/{year}/{seq:05d}")  # late tax claims
+LEVY_SANCTION_PERCENT = os.environ.get("LEVY_SANCTION_PERCENT", "1")  # interest per started month late
+LEVY_SANCTION_MAX_MONTHS = int(os.environ.get("LEVY_SANCTION_MAX_MONTHS", "24"))
+LEVY_OBJECTION_MONTHS = int(os.environ.get("LEVY_OBJECTION_MONTHS", "3"))  # keberatan after the document date
+# The official printed on SKRD/SKPD/STRD when the issuing treasurer has no complete official profile (username).
+LEVY_OFFICIAL_USERNAME = os.environ.get("LEVY_OFFICIAL_USERNAME", "")
 SNAP_PREFIX = os.environ.get("SNAP_PREFIX", "snap").strip("/")  # the endpoints live at /{prefix}/v1.0/...
 # The bank's credentials. Empty values fall back, in development only (DEBUG, or SNAP_USE_SIMULATOR=true),
 # to the bank simulator's file below (created on first use, never committed).

@@ -113,8 +113,10 @@ PAGES: dict[str, Access] = {
     "levies:snap_status": Access(MACHINE, "bank: payment status", "bearer token + HMAC signature"),
     "levies:index": Access(LEVY_READERS, "levy desk: assessments due, bills"),
     "levies:assess": Access(LEVY_READERS, "levy assessment (SKRD) form", "issuing: treasurer's task"),
-    "levies:skrd": Access(LEVY_READERS, "an SKRD"),
-    "levies:skrd_pdf": Access(LEVY_READERS, "an SKRD as PDF"),
+    "levies:skrd": Access(LEVY_READERS, "an SKRD/SKPD"),
+    "levies:skrd_pdf": Access(LEVY_READERS, "an SKRD/SKPD as PDF"),
+    "levies:strd": Access(LEVY_READERS, "an STRD/STPD (late-payment claim)"),
+    "levies:strd_pdf": Access(LEVY_READERS, "an STRD/STPD as PDF"),
     "levies:bill": Access(LEVY_READERS, "a bill and its payments"),
     "levies:teller": Access(
         PAYMENT_POSTERS,
@@ -126,6 +128,7 @@ PAGES: dict[str, Access] = {
     "levies:reconciliation": Access(LEVY_READERS, "bank statement reconciliation"),
     "levies:resolve": Access(LEVY_WRITERS, "resolve a reconciliation mismatch"),
     "levies:dev_bank": Access(DEV, "bank simulator (development only)"),
+    "levies:verify": Access(PUBLIC, "verify an SKRD/SKPD/STRD by its QR token", "the document's own facts only"),
     # portal (public)
     "portal:track": Access(PUBLIC, "tracking form", "number + PIN, throttled"),
     "portal:track_number": Access(PUBLIC, "an application's progress", "only with its PIN"),

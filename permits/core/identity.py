@@ -187,3 +187,10 @@ def clean_phone(raw: str) -> str:
     if number.country_code != 62:
         raise ValueError("Nomor telepon harus nomor Indonesia (+62).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def nip_printed(nip: str) -> str:
+    """'19700101 199503 1 001': the NIP in its four groups, as printed under a signature."""
+    if len(nip) != 18:
+        return nip
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"

@@ -12,11 +12,9 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -34,6 +32,8 @@ from reportlab.platypus import (
 )
 
 from permits.catalog.models import DataField
+from permits.core.identity import nip_printed
+from permits.core.qr import qr_drawing
 from permits.workflow.models import Applicant, Application
 
 _WORDS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas"]
@@ -106,13 +106,6 @@ def date_id(day: datetime.date) -> str:
     decree is an Indonesian legal document."""
     with translation.override("id"):
         return date_format(day, "j F Y")
-
-
-def nip_printed(nip: str) -> str:
-    """'19700101 199503 1 001': the NIP in its four groups, as printed under a signature."""
-    if len(nip) != 18:
-        return nip
-    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
 
 def years_words(n: int) -> str:
@@ -266,30 +259,6 @@ _CELL = ParagraphStyle("cell", parent=_BASE, alignment=0, fontSize=10, leading=1
 _SIGN = ParagraphStyle("sign", parent=_BASE, alignment=0)
 _NOTE = ParagraphStyle("note", parent=_BASE, fontSize=8.5, leading=10.5, textColor=colors.HexColor("#333333"))
 CONTENT_WIDTH = A4[0] - 4.5 * cm
-
-
-def qr_drawing(data: str, size: float) -> Drawing:
-    """The QR code as vector squares (segno computes the matrix; nothing is rasterised)."""
-    qr = segno.make(data, error="m")
-    matrix = qr.matrix
-    border = 2
-    modules = len(matrix) + 2 * border
-    unit = size / modules
-    drawing = Drawing(size, size)
-    drawing.add(Rect(0, 0, size, size, fillColor=colors.white, strokeColor=None))
-    for row_index, row in enumerate(matrix):
-        y = size - (row_index + border + 1) * unit
-        col = 0
-        while col < len(row):
-            if row[col]:
-                start = col
-                while col < len(row) and row[col]:
-                    col += 1
-                x = (start + border) * unit
-                drawing.add(Rect(x, y, (col - start) * unit, unit, fillColor=colors.black, strokeColor=None))
-            else:
-                col += 1
-    return drawing
 
 
 def _p(text: str, style: ParagraphStyle = _BASE) -> Paragraph:

@@ -151,6 +151,7 @@ DEMO_TARIFFS: list[dict] = [
         "tarif paling tinggi 25%); Perda Kota Contoh tentang Pajak Daerah dan Retribusi Daerah; Perwali Contoh "
         "tentang nilai sewa reklame" + SAMPLE_BASIS,
         "rounding_unit": 100,
+        "document_kind": "SKPD",  # a tax: assessed with an SKPD, not an SKRD
         "components": [
             {
                 "kind": "rate",
@@ -199,6 +200,7 @@ DEMO_TARIFFS: list[dict] = [
         "tanah, tarif paling tinggi 20%); Permen ESDM No. 20 Tahun 2017; Perda Kota Contoh tentang Pajak Daerah "
         "dan Retribusi Daerah; Pergub/Perwali Contoh tentang NPA air tanah" + SAMPLE_BASIS,
         "rounding_unit": 100,
+        "document_kind": "SKPD",  # a tax: assessed with an SKPD, not an SKRD
         "components": [
             {
                 "kind": "rate",
@@ -275,6 +277,7 @@ def levies_load_demo() -> int:
         rule = rule or TariffRule(permit_type=permit_type, version=spec["version"])
         rule.effective_from, rule.legal_basis = spec["effective_from"], spec["legal_basis"]
         rule.rounding_unit, rule.is_sample = spec["rounding_unit"], True
+        rule.document_kind = spec.get("document_kind", "SKRD")
         rule.save()
         rule.components.all().delete()
         TariffComponent.objects.bulk_create(

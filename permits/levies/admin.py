@@ -62,8 +62,8 @@ class NewVersionForm(forms.Form):
 class TariffRuleAdmin(admin.ModelAdmin):
     """Tariffs are edited here. A version an SKRD/SKPD used cannot change: copy it as a new version."""
 
-    list_display = ("permit_type", "version", "effective_from", "effective_to", "is_sample", "used")
-    list_filter = ("permit_type", "is_sample")
+    list_display = ("permit_type", "version", "document_kind", "effective_from", "effective_to", "is_sample", "used")
+    list_filter = ("permit_type", "document_kind", "is_sample")
     inlines = [TariffComponentInline]
     actions = ["copy_as_new_version"]
 
@@ -134,8 +134,8 @@ class LevyLineInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(LevyAssessment)
 class LevyAssessmentAdmin(ReadOnly):
-    list_display = ("number", "application", "total", "status", "issued_at", "due_date")
-    list_filter = ("status",)
+    list_display = ("number", "document_kind", "application", "total", "status", "issued_at", "due_date")
+    list_filter = ("document_kind", "status")
     search_fields = ("number", "application__registration_number")
     inlines = [LevyLineInline]
 

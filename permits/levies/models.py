@@ -35,6 +35,14 @@ RULE_PROBLEMS = {
 VERSION_EXISTS = _("Versi %(version)s sudah ada untuk jenis izin ini.")
 
 
+class DocumentKind(models.TextChoices):
+    """What the office issues for a permit type's charge: a levy (retribusi) is assessed with an SKRD, a
+    tax (pajak: billboard, groundwater) with an SKPD; each has its own yearly number series."""
+
+    SKRD = "SKRD", _("SKRD (retribusi daerah)")
+    SKPD = "SKPD", _("SKPD (pajak daerah)")
+
+
 class TariffRule(models.Model):
     """One version of a permit type's levy tariff, in force from a date (a regulation's change).
 
@@ -55,6 +63,14 @@ class TariffRule(models.Model):
     rounding_unit = models.DecimalField("pembulatan (rupiah)", default=Decimal(1), **MONEY)
     rounding_mode = models.CharField(max_length=10, choices=Rounding.choices, default=Rounding.UP)
     is_sample = models.BooleanField("data contoh", default=False)
+    document_kind = models.CharField(
+        "jenis ketetapan",
+        max_length=4,
+        choices=DocumentKind.choices,
+        default=DocumentKind.SKRD,
+        db_default=DocumentKind.SKRD,
+        help_text="SKRD untuk retribusi, SKPD untuk pajak daerah (reklame, air tanah)",
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -240,9 +256,11 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 class LevyAssessment(models.Model):
-    """The SKRD (Surat Ketetapan Retribusi Daerah): number, lines, total, due date.
+    """The SKRD (Surat Ketetapan Retribusi Daerah) or, for a tax, the SKPD (Surat Ketetapan Pajak Daerah):
+    number, lines, total, due date, and what the document prints that may change later elsewhere (the
+    period, the payer's registration number, the issuing official) copied when it is issued.
 
-    Numbers are gap-free per year (a counter locked in the issuing transaction). At most one
+    Numbers are gap-free per year and kind (a counter locked in the issuing transaction). At most one
     assessment of an application is issued at a time (a partial unique constraint).
     """
 
@@ -251,7 +269,10 @@ class LevyAssessment(models.Model):
         ISSUED = "issued", _("Terbit")
         CANCELLED = "cancelled", _("Dibatalkan")
 
-    number = models.CharField("nomor SKRD", max_length=40, unique=True)
+    number = models.CharField("nomor SKRD/SKPD", max_length=40, unique=True)
+    document_kind = models.CharField(
+        max_length=4, choices=DocumentKind.choices, default=DocumentKind.SKRD, db_default=DocumentKind.SKRD
+    )
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="levy_assessments")
     task = models.ForeignKey("workflow.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rule = models.ForeignKey(TariffRule, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
@@ -265,6 +286,13 @@ class LevyAssessment(models.Model):
     due_date = models.DateField("jatuh tempo")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    # printed on the document, copied at issue (documents.py); blank on rows issued before they existed
+    period = models.CharField("masa retribusi/pajak", max_length=120, blank=True, default="", db_default="")
+    payer_reg_no = models.CharField("NPWRD/NPWPD", max_length=40, blank=True, default="", db_default="")
+    official_name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    official_position = models.CharField(max_length=300, blank=True, default="", db_default="")
+    official_nip = models.CharField(max_length=18, blank=True, default="", db_default="")
+    token = models.CharField(max_length=43, unique=True, null=True, blank=True)  # the public /cek/<token> page
 
     class Meta:
         ordering = ["-issued_at"]
@@ -274,11 +302,15 @@ class LevyAssessment(models.Model):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="skrd_total_not_negative"),
         ]
-        verbose_name = "SKRD"
-        verbose_name_plural = "SKRD"
+        verbose_name = "SKRD/SKPD"
+        verbose_name_plural = "SKRD/SKPD"
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_tax(self) -> bool:
+        return self.document_kind == DocumentKind.SKPD
 
 
 class LevyLine(models.Model):
@@ -345,6 +377,43 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"VA {self.virtual_account_no} ({self.state})"
+
+
+class LevyClaim(models.Model):
+    """The STRD (Surat Tagihan Retribusi Daerah) or, for a tax, the STPD (Surat Tagihan Pajak Daerah): the claim
+    the worker issues once for a bill left unpaid past its due date. It states the principal and the
+    sanction (interest per started month, capped) as of its date; the bill stays payable on the same
+    virtual account for the amount due on the day of payment (selectors.bill_payability). One per bill
+    (a unique key), so the periodic job may run any number of times."""
+
+    class Kind(models.TextChoices):
+        STRD = "STRD", _("STRD (tagihan retribusi daerah)")
+        STPD = "STPD", _("STPD (tagihan pajak daerah)")
+
+    number = models.CharField("nomor STRD/STPD", max_length=40, unique=True)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    bill = models.OneToOneField(Bill, on_delete=models.PROTECT, related_name="claim")
+    assessment = models.ForeignKey(LevyAssessment, on_delete=models.PROTECT, related_name="claims")
+    issued_at = models.DateTimeField()
+    principal = models.DecimalField(**MONEY)
+    months = models.PositiveSmallIntegerField()  # started months late on the claim's date
+    sanction = models.DecimalField(**MONEY)  # the interest on the claim's date
+    total = models.DecimalField(**MONEY)
+    official_name = models.CharField(max_length=200, blank=True)
+    official_position = models.CharField(max_length=300, blank=True)
+    official_nip = models.CharField(max_length=18, blank=True)
+    token = models.CharField(max_length=43, unique=True)  # the public /verify/levy/<token> page
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total=models.F("principal") + models.F("sanction")), name="claim_total")
+        ]
+        verbose_name = "STRD/STPD"
+        verbose_name_plural = "STRD/STPD"
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Payment(models.Model):

@@ -7,20 +7,24 @@ application too), so two paths never wait on each other in a cycle.
 
 import datetime
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
 from permits.catalog.models import Step
 from permits.catalog.rules import parse_decimal
+from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from permits.core.models import OfficialProfile
 from permits.core.money import rupiah
 from permits.core.roles import LEVY_WRITERS, has_role
 from permits.core.sequences import sequence_next
@@ -29,9 +33,9 @@ from permits.workflow.models import Application, Task
 from permits.workflow.services import audit_application, task_complete, task_may_act, workflow_payment_received
 from permits.workflow.steps import kind_owner
 
-from . import tariffs
-from .models import Bill, LevyAssessment, LevyLine, Payment, PaymentAdvance, TariffRule
-from .selectors import bill_payability, survey_measurements, tariff_rule_for
+from . import documents, tariffs
+from .models import Bill, DocumentKind, LevyAssessment, LevyClaim, LevyLine, Payment, PaymentAdvance, TariffRule
+from .selectors import bill_amount_due, bill_payability, survey_measurements, tariff_rule_for
 from .snap.config import partner_service_id
 
 logger = logging.getLogger(__name__)
@@ -107,11 +111,55 @@ def _year(now) -> int:
     return timezone.localtime(now).year
 
 
-def _due(now) -> tuple[datetime.date, datetime.datetime]:
-    """The due date (SKRD_DUE_DAYS calendar days on) and the instant the bill expires (its end, Jakarta)."""
-    due = timezone.localtime(now).date() + datetime.timedelta(days=settings.SKRD_DUE_DAYS)
+def due_date_for(issued_on: datetime.date) -> datetime.date:
+    """The due date of an SKRD/SKPD issued on `issued_on`: never before SKRD_DUE_DAYS calendar days later (the
+    minimum period the applicant is given), rolled forward to the office's next working day (no weekend,
+    national holiday, cuti bersama or office closure: the teller is open on the last day to pay)."""
+    cal = office_calendar()
+    due = issued_on + datetime.timedelta(days=settings.SKRD_DUE_DAYS)
+    while not cal.is_working_day(due):
+        due += datetime.timedelta(days=1)
+    return due
+
+
+def _due_instant(due: datetime.date) -> datetime.datetime:
+    """The end of the due date, Asia/Jakarta: from then on the sanction runs (Bill.expires_at)."""
     tz = timezone.get_default_timezone()
-    return due, datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    return datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+
+
+def _due(now) -> tuple[datetime.date, datetime.datetime]:
+    """The due date (due_date_for) and the due instant."""
+    due = due_date_for(timezone.localtime(now).date())
+    return due, _due_instant(due)
+
+
+def issuing_official(actor) -> OfficialProfile | None:
+    """The official printed on an SKRD/SKPD/STRD: the issuer's complete official profile (the same profile
+    decrees print), else that of LEVY_OFFICIAL_USERNAME's user; None prints the issuer's name only."""
+    profile = OfficialProfile.objects.filter(user=actor).first() if getattr(actor, "pk", None) else None
+    if profile is not None and profile.complete:
+        return profile
+    if settings.LEVY_OFFICIAL_USERNAME:
+        user = get_user_model().objects.filter(username=settings.LEVY_OFFICIAL_USERNAME).first()
+        profile = OfficialProfile.objects.filter(user=user).first() if user else None
+        if profile is not None and profile.complete:
+            return profile
+    return None
+
+
+def _official_fields(actor) -> dict:
+    profile = issuing_official(actor)
+    if profile is None:
+        name = (actor.get_full_name() or actor.get_username()).strip() if actor is not None else ""
+        return {"official_name": name, "official_position": "", "official_nip": ""}
+    return {"official_name": profile.full_name, "official_position": profile.position, "official_nip": profile.nip}
+
+
+def document_number(kind: str, now) -> str:
+    """The next number of a kind's gap-free yearly series, taken in the caller's transaction."""
+    year = _year(now)
+    return documents.number_format(kind).format(year=year, seq=sequence_next(documents.sequence_key(kind, year)))
 
 
 def luhn_digit(digits: str) -> str:
@@ -131,7 +179,8 @@ def _bill_open(assessment: LevyAssessment, now) -> Bill:
     seq = sequence_next("levies.bill")
     customer_no = f"{seq:011d}"
     customer_no += luhn_digit(customer_no)
-    due, expires = _due(now)
+    due = assessment.due_date  # a reissued VA keeps the SKRD/SKPD's due date: the sanction runs from it
+    expires = _due_instant(due)
     return Bill.objects.create(
         assessment=assessment,
         application=assessment.application,
@@ -165,8 +214,9 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
     for old in LevyAssessment.objects.select_for_update().filter(application=app, status=LevyAssessment.Status.ISSUED):
         _cancel_assessment(app, old, actor, now, "Diganti oleh penetapan ulang / superseded by a new assessment")
     draft = assessment_compute(app, now=now)
-    year = _year(now)
-    number = settings.SKRD_NUMBER_FORMAT.format(year=year, seq=sequence_next(f"skrd:{year}"))
+    kind = draft.rule.document_kind if draft.rule else DocumentKind.SKRD
+    number = document_number(kind, now)
+    issued_on = timezone.localtime(now).date()
     lines = clean["lines"]
     computed = draft.lines
     assessment = LevyAssessment.objects.create(
@@ -182,6 +232,11 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         issued_by=actor,
         issued_at=now,
         due_date=_due(now)[0],
+        document_kind=kind,
+        period=documents.period_text(kind, issued_on, app.data or {}),
+        payer_reg_no=documents.payer_reg_no(kind, app.data or {}),
+        token=secrets.token_urlsafe(24),
+        **_official_fields(actor),
     )
     LevyLine.objects.bulk_create(
         LevyLine(
@@ -201,6 +256,7 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         assessment,
         after={
             "number": number,
+            "kind": kind,
             "total": assessment.total,
             "rule": draft.rule.version if draft.rule else None,
             "adjusted": assessment.adjusted,
@@ -209,7 +265,12 @@ def assessment_create(*, task: Task, app: Application, clean: dict, actor, now) 
         },
         now=now,
     )
-    return {"skrd_number": number, "virtual_account_no": bill.virtual_account_no, "due_date": bill.due_date.isoformat()}
+    return {
+        "skrd_number": number,
+        "document_kind": kind,
+        "virtual_account_no": bill.virtual_account_no,
+        "due_date": bill.due_date.isoformat(),
+    }
 
 
 def teller_payment_for_step(*, app: Application, clean: dict, actor, now) -> dict:
@@ -237,6 +298,21 @@ def teller_payment_for_step(*, app: Application, clean: dict, actor, now) -> dic
         "payment_id": result.payment.pk,
         "virtual_account_no": bill.virtual_account_no,
     }
+
+
+def amount_due_today(application: Application, now) -> str | None:
+    """What the open bill of an application asks for at `now` (bill_payability), as a string; None without one."""
+    bill = (
+        Bill.objects.select_related("assessment")
+        .filter(application=application, state=Bill.State.OPEN)
+        .order_by("-created_at")
+        .first()
+    )
+    if bill is None:
+        return None
+    bill.application = application
+    payability = bill_payability(bill, at=now_or(now))
+    return str(payability.amount) if payability.ok else None
 
 
 def assessment_issue(*, actor, task_id: int, lines: list[dict] | None = None, now=None) -> LevyAssessment:
@@ -310,7 +386,8 @@ def bill_cancel(*, actor, bill_id: int, reason: str, now=None) -> Bill:
 
 @transaction.atomic
 def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
-    """A new bill (new VA number, new due date) for the same SKRD; the old one is cancelled if still open."""
+    """A new bill (new VA number) for the same SKRD/SKPD; the old one is cancelled if still open. The due date
+    stays the SKRD/SKPD's: a new virtual account does not waive a sanction that has started."""
     now = now_or(now)
     _require_treasurer(actor)
     reason = _reason(reason)
@@ -339,23 +416,63 @@ def bill_reissue(*, actor, bill_id: int, reason: str, now=None) -> Bill:
     return new
 
 
-def bills_expire(*, now=None, limit: int = 500) -> int:
-    """Mark open bills past their due instant as expired (each in its own short transaction)."""
+def claim_issue(*, bill_id: int, now=None) -> LevyClaim | None:
+    """Issue the STRD (levy) or STPD (tax) of an open bill past its due instant, once: None when the bill is
+    paid, closed, not yet due, or already claimed. The bill stays open on the same virtual account for the
+    amount due on the day of payment (selectors.bill_payability); audited as levy.claim_issue."""
     now = now_or(now)
-    due = list(Bill.objects.filter(state=Bill.State.OPEN, expires_at__lte=now).values_list("pk", flat=True)[:limit])
-    expired = 0
-    for bill_id in due:
-        with transaction.atomic():
-            bill, app = _locked_bill(bill_id)
-            if bill.state != Bill.State.OPEN or bill.expires_at > now:
-                continue  # paid or changed meanwhile
-            bill.state, bill.closed_at, bill.close_reason = Bill.State.EXPIRED, now, "Lewat jatuh tempo / past due"
-            bill.save()
-            audit_application(
-                app, None, "levy.bill_expire", bill, after={"state": bill.state}, now=now, actor_label="sistem"
-            )
-            expired += 1
-    return expired
+    with transaction.atomic():
+        bill, app = _locked_bill(bill_id)
+        if bill.state != Bill.State.OPEN or bill.expires_at > now or LevyClaim.objects.filter(bill=bill).exists():
+            return None
+        assessment = bill.assessment
+        due = bill_amount_due(bill, now)
+        kind = documents.CLAIM_OF[assessment.document_kind]
+        claim = LevyClaim.objects.create(
+            number=document_number(kind, now),
+            kind=kind,
+            bill=bill,
+            assessment=assessment,
+            issued_at=now,
+            principal=due.principal,
+            months=due.months,
+            sanction=due.amount,
+            total=due.total,
+            official_name=assessment.official_name,
+            official_position=assessment.official_position,
+            official_nip=assessment.official_nip,
+            token=secrets.token_urlsafe(24),
+        )
+        audit_application(
+            app,
+            None,
+            "levy.claim_issue",
+            claim,
+            after={
+                "number": claim.number,
+                "kind": kind,
+                "virtual_account_no": bill.virtual_account_no,
+                "principal": claim.principal,
+                "months": claim.months,
+                "sanction": claim.sanction,
+                "total": claim.total,
+            },
+            now=now,
+            actor_label="sistem",
+        )
+        return claim
+
+
+def claims_issue_overdue(*, now=None, limit: int = 500) -> int:
+    """The periodic job: an STRD/STPD for every open bill past its due instant that has none yet (each in its
+    own short transaction; running it again issues nothing twice)."""
+    now = now_or(now)
+    due = list(
+        Bill.objects.filter(state=Bill.State.OPEN, expires_at__lte=now, claim__isnull=True)
+        .order_by("expires_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for bill_id in due if claim_issue(bill_id=bill_id, now=now) is not None)
 
 
 # --- payments -----------------------------------------------------------------------------------
@@ -364,7 +481,7 @@ _REFUSALS = {
     "not_found": ("bill_not_found", _l("Tagihan tidak ditemukan atau tidak dapat dibayar."), 404),
     "wrong_amount": ("wrong_amount", _l("Jumlah harus sama dengan tagihan."), 422),
     "already_paid": ("already_paid", _l("Tagihan ini sudah lunas."), 409),
-    "expired": ("bill_expired", _l("Tagihan sudah kedaluwarsa: terbitkan ulang dulu."), 409),
+    "expired": ("bill_expired", _l("Tagihan sudah kedaluwarsa: terbitkan ulang dulu."), 409),  # before issue 18
     "forbidden": (
         "forbidden",
         _l("Hanya bendahara penerimaan yang memegang langkah pembayaran yang mencatat pembayaran."),
@@ -373,7 +490,7 @@ _REFUSALS = {
     "request_conflict": ("reference_used", _l("Nomor referensi ini sudah dipakai untuk pembayaran lain."), 409),
     "invalid_time": (
         "invalid_paid_at",
-        _l("Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit sampai jatuh tempo, tidak di masa depan)."),
+        _l("Waktu bayar di luar masa berlaku tagihan (sejak tagihan terbit, tidak di masa depan)."),
         422,
     ),
 }
@@ -393,6 +510,7 @@ class PostResult:
     outcome: str
     payment: Payment | None = None
     bill: Bill | None = None
+    expected: Decimal | None = None  # wrong_amount: the amount due (with any sanction)
 
     @property
     def ok(self) -> bool:
@@ -404,7 +522,8 @@ class PostResult:
             return Forbidden(message)
         field, params = _REFUSAL_FIELDS.get(self.outcome, "amount"), {}
         if self.outcome == "wrong_amount" and self.bill is not None:
-            message, params = _l("Jumlah harus sama dengan tagihan (%(amount)s)."), {"amount": rupiah(self.bill.amount)}
+            expected = self.bill.amount if self.expected is None else self.expected
+            message, params = _l("Jumlah harus sama dengan tagihan (%(amount)s)."), {"amount": rupiah(expected)}
         error = ServiceError(code, message, params=params, status=status)
         error.fields = {field: error.message}
         return error
@@ -416,12 +535,13 @@ def normalise_va(value: str) -> str:
 
 def payment_time_valid(bill: Bill, paid_at: datetime.datetime, now: datetime.datetime) -> bool:
     """A payment is made within its bill's life: not before the day the bill was issued (Jakarta; a teller
-    receipt has only a date), not after its due instant, and not after now. The bank's clock may differ
-    from ours by the SNAP timestamp window (SNAP_TIMESTAMP_WINDOW_SECONDS), so the bounds allow that much.
-    Everything else (a notice dated 1900, or next year) is refused before it is stored."""
+    receipt has only a date) and not after now (a bill past its due date stays payable with the sanction:
+    the amount due is computed at the payment's time). The bank's clock may differ from ours by the SNAP
+    timestamp window (SNAP_TIMESTAMP_WINDOW_SECONDS), so the bounds allow that much. Everything else (a
+    notice dated 1900, or next year) is refused before it is stored."""
     skew = datetime.timedelta(seconds=settings.SNAP_TIMESTAMP_WINDOW_SECONDS)
     issued_day = timezone.localtime(bill.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
-    return issued_day - skew <= paid_at <= min(bill.expires_at, now) + skew
+    return issued_day - skew <= paid_at <= now + skew
 
 
 # No savepoint when called inside a transaction (the SNAP view's, a task's): any exception leaves
@@ -473,7 +593,10 @@ def payment_post(
     if existing is not None:
         same = existing.bill_id == bill.pk and existing.amount == amount
         return PostResult("replayed" if same else "request_conflict", existing, bill)
-    payability = bill_payability(bill, at=now)
+    # the amount due when the payer paid (a teller receipt dated on the due date owes no sanction); an absurd
+    # time is refused below, after the bill's own refusals
+    timely = paid_at is not None and payment_time_valid(bill, paid_at, now)
+    payability = bill_payability(bill, at=paid_at if timely else now)
     if payability.refusal == "already_paid":
         return PostResult("already_paid", bill.paid_payment, bill)
     if not payability.ok:  # blocked (the file is not waiting for payment) answers as not found
@@ -483,8 +606,8 @@ def payment_post(
     task = payability.task
     if actor is not None and not task_may_act(actor, task):  # an officer: the payment step's rule (the bank: None)
         return PostResult("forbidden", None, bill)
-    if amount != bill.amount:
-        return PostResult("wrong_amount", None, bill)
+    if amount != payability.amount:  # after the due date the old amount is short by the sanction
+        return PostResult("wrong_amount", None, bill, payability.amount)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -516,6 +639,7 @@ def payment_post(
             "payment_request_id": payment_request_id,
             "bank_reference": bank_reference,
             "paid_at": payment.paid_at,
+            "sanction": payability.sanction.amount,
         },
         now=now,
         actor_label="" if actor else "bank",

@@ -32,7 +32,10 @@ class Payment(StepHandler):
     kind, outcome, owner_role, event = K.PAYMENT, "paid", TREASURER, Event.PAID
 
     def validate(self, *, task, application, payload, now):
-        expected = latest_payload(application, K.LEVY_ASSESSMENT).get("total")
+        # the amount due today (bill_payability: with the sanction after the due date), else the assessed total
+        expected = services.amount_due_today(application, now) or latest_payload(application, K.LEVY_ASSESSMENT).get(
+            "total"
+        )
         clean, errors = payloads.payment(payload, expected_total=expected)
         return Completion(clean, errors, self.outcome)
 

@@ -1,15 +1,16 @@
-"""Background jobs of the levies: expire bills past their due date; move a paid file on."""
+"""Background jobs of the levies: claim bills left unpaid past their due date; move a paid file on."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .services import bills_expire, payment_advance_apply, payment_advances_sweep
+from .services import claims_issue_overdue, payment_advance_apply, payment_advances_sweep
 
 
 @db_periodic_task(crontab(minute="*/15"))
-def check_expired_bills() -> int:
-    """Open bills past their due instant become expired (the bank then answers 'expired')."""
-    return bills_expire()
+def check_overdue_bills() -> int:
+    """Open bills past their due instant get their STRD/STPD (once each; the bill stays payable with the
+    sanction on the same virtual account)."""
+    return claims_issue_overdue()
 
 
 @db_task()

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,12 +17,27 @@ from django.views.decorators.http import require_POST
 from permits.core.errors import ServiceError
 from permits.core.money import rupiah
 from permits.core.permissions import may
+from permits.core.qr import qr_svg
 from permits.workflow.models import Task
 from permits.workflow.services import task_may_act
 
 from . import reconciliation as recon
-from .models import Bill
-from .selectors import assessment_get, bill_get, bill_list, bill_payability, levy_tasks_open, total_of
+from .models import Bill, DocumentKind, LevyClaim
+from .pdf import skrd_pdf as render_pdf
+from .pdf import strd_pdf as render_claim_pdf
+from .selectors import (
+    assessment_by_token,
+    assessment_document,
+    assessment_get,
+    bill_get,
+    bill_list,
+    bill_payability,
+    claim_by_token,
+    claim_document,
+    claim_get,
+    levy_tasks_open,
+    total_of,
+)
 from .services import assessment_compute, assessment_issue, bill_cancel, bill_reissue, payment_post_teller
 
 EXTRA_ROWS = 2
@@ -66,7 +82,9 @@ def assess(request, task_id: int):
                 raise PermissionDenied(exc.text()) from None
             errors = {**exc.fields, "_": exc.text()}
         else:
-            messages.success(request, _("SKRD %(n)s terbit.") % {"n": assessment.number})
+            messages.success(
+                request, _("%(kind)s %(n)s terbit.") % {"kind": assessment.document_kind, "n": assessment.number}
+            )
             return redirect("levies:skrd", pk=assessment.pk)
     rows = [*lines, *({"description": "", "amount": "", "basis": ""} for _i in range(EXTRA_ROWS))]
     total = None
@@ -85,31 +103,74 @@ def assess(request, task_id: int):
             "errors": errors,
             "total": total,
             "can_issue": task.is_active and task_may_act(request.user, task),  # the head and supervisors read
+            "kind": draft.rule.document_kind if draft.rule else DocumentKind.SKRD,
         },
         status=422 if errors else 200,
     )
 
 
+def _document_context(doc: dict) -> dict:
+    return {
+        "d": doc,
+        "qr": qr_svg(doc["verify_url"], scale=3) if doc["verify_url"] else "",
+        "place_date": f"{settings.DECREE_PLACE}, {doc['issued_on']:%d/%m/%Y}",
+        "authority": settings.DECREE_AUTHORITY,
+        "printed_at": timezone.now(),
+    }
+
+
 def skrd(request, pk: int):
+    """The SKRD/SKPD as a printable page (the same content as the PDF)."""
     assessment = assessment_get(pk)
     if assessment is None:
         raise Http404
-    bill = next(iter(assessment.bills.all()), None)
-    return render(request, "levies/skrd.html", {"a": assessment, "bill": bill, "printed_at": timezone.now()})
+    return render(request, "levies/skrd.html", {"a": assessment, **_document_context(assessment_document(assessment))})
 
 
 def skrd_pdf(request, pk: int):
     assessment = assessment_get(pk)
     if assessment is None:
         raise Http404
-    from .pdf import skrd_pdf as render_pdf
-
     response = HttpResponse(render_pdf(assessment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{assessment.number.replace("/", "-")}.pdf"'
     return response
 
 
+def strd(request, pk: int):
+    """The STRD/STPD as a printable page (the same content as the PDF)."""
+    claim = claim_get(pk)
+    if claim is None:
+        raise Http404
+    return render(request, "levies/strd.html", {"c": claim, **_document_context(claim_document(claim))})
+
+
+def strd_pdf(request, pk: int):
+    claim = claim_get(pk)
+    if claim is None:
+        raise Http404
+    response = HttpResponse(render_claim_pdf(claim), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{claim.number.replace("/", "-")}.pdf"'
+    return response
+
+
+def verify(request, token: str):
+    """Public: the QR's target. What the document says (kind, number, date, payer, total, due date, official)
+    and whether it stands (issued, paid, cancelled), so a printed copy can be checked against the office.
+    The token is an SKRD/SKPD's or an STRD/STPD's."""
+    assessment = assessment_by_token(token)
+    if assessment is not None:
+        doc = assessment_document(assessment)
+    else:
+        claim = claim_by_token(token)
+        if claim is None:
+            return render(request, "levies/verify.html", {"d": None}, status=404)
+        doc = claim_document(claim)
+    bill = doc["bill"]
+    return render(request, "levies/verify.html", {"d": doc, "paid": bill is not None and bill.state == Bill.State.PAID})
+
+
 def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
+    payability = bill_payability(bill, at=timezone.now())  # the amount due today, with any sanction
     payments = list(bill.payments.all())
     return render(
         request,
@@ -118,10 +179,13 @@ def _bill_page(request, bill: Bill, *, errors=None, form=None, status=200):
             "bill": bill,
             "payments": payments,
             "errors": errors or {},
-            "form": form or {"paid_on": timezone.localdate().isoformat(), "amount": str(bill.amount)},
+            "form": form
+            or {"paid_on": timezone.localdate().isoformat(), "amount": str(payability.amount or bill.amount)},
+            "payability": payability,
+            "claim": LevyClaim.objects.filter(bill=bill).first(),
             "siblings": bill.assessment.bills.exclude(pk=bill.pk).order_by("-created_at"),
             "can_act": may(request.user, "levies:reissue"),  # the head reads; the forms are not for them
-            "can_post": may(request.user, "levies:teller") and bill_payability(bill, at=timezone.now()).ok,
+            "can_post": may(request.user, "levies:teller") and payability.ok,
         },
         status=status,
     )

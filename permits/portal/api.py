@@ -64,15 +64,17 @@ class TrackOut(Schema):
     rejection: RejectionOut | None = Field(description="set when the application was refused")
     return_items: list[str] = Field(description="what to bring or fix, while the file is returned")
     levy: dict | None = Field(
-        description="the assessed levy (amount, lines, virtual account number, due date, how to pay, paid); "
-        "null until assessed"
+        description="the assessed levy or tax: document_kind (SKRD for a levy, SKPD for a tax), document_number, "
+        "amount, lines, virtual account number, due date, how to pay, paid, and past the due date the amount due "
+        "today with its sanction; null until assessed"
     )
     decree: dict | None = Field(description="the issued decree; null until issued")
     corrections: list[CorrectionOut] = Field(
         description="corrected documents sent online while the file is returned, oldest first"
     )
     promised_completion_date: date = Field(
-        description="the service standard's promise (Asia/Jakarta date); moves only by recorded pauses"
+        description="the service standard's promise (Asia/Jakarta date); moves only by recorded pauses and by "
+        "the wait for payment (the clock does not run between the SKRD/SKPD and the payment)"
     )
     estimate: EstimateOut | None = Field(
         description="an estimate from this office's recent history of the permit type; null with fewer than 5 "

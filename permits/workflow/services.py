@@ -428,6 +428,19 @@ def task_complete(
     return task
 
 
+def _payment_wait_excluded(app: Application, task: Task, now) -> int:
+    """The service standard's clock does not run while the file waits for the applicant to pay (the office's
+    rule, docs/LEVY.md): the promised date moves by exactly the working time from the SKRD/SKPD (the payment
+    step opening) to the payment, as after a pause, and that time counts as paused. Returns the seconds."""
+    waited = office_calendar().working_time_between(task.started_at, now)
+    seconds = int(waited.total_seconds())
+    if seconds > 0:
+        app.promised_completion_at = office_calendar().add_working_time(app.promised_completion_at, waited)
+        app.paused_seconds += seconds
+        app.save(update_fields=["promised_completion_at", "paused_seconds", "updated_at"])
+    return seconds
+
+
 def payment_task_open(application: Application) -> Task | None:
     """The application's open payment step while it waits for payment, else None."""
     if application.status != Application.Status.AWAITING_PAYMENT:
@@ -454,12 +467,13 @@ def workflow_payment_received(
         task_require_actor(actor, task)
     clean = {"reference": payment_ref, "amount": str(int(amount)), "channel": channel}
     _finish(task, Task.State.DONE, actor, now, outcome="paid", payload=clean)
+    waited = _payment_wait_excluded(app, task, now)
     audit_application(
         app,
         actor,
         "task.complete",
         task,
-        after={"step": task.step.code, "outcome": "paid", **clean},
+        after={"step": task.step.code, "outcome": "paid", **clean, "promise_moved_seconds": waited},
         now=now,
         actor_label="" if actor else "bank",
     )

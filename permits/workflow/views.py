@@ -81,11 +81,12 @@ ACTIONS = {
     "decree.revoke": _l("SK dicabut"),
     "decree.handover": _l("SK diserahkan"),
     "decree.download": _l("SK diunduh pemohon"),
-    "levy.skrd_issue": _l("SKRD diterbitkan, virtual account dibuka"),
-    "levy.skrd_cancel": _l("SKRD dibatalkan"),
+    "levy.skrd_issue": _l("SKRD/SKPD diterbitkan, virtual account dibuka"),
+    "levy.skrd_cancel": _l("SKRD/SKPD dibatalkan"),
     "levy.bill_cancel": _l("Tagihan dibatalkan"),
     "levy.bill_reissue": _l("Tagihan diterbitkan ulang"),
     "levy.bill_expire": _l("Tagihan kedaluwarsa"),
+    "levy.claim_issue": _l("Lewat jatuh tempo: STRD/STPD diterbitkan dengan sanksi bunga"),
     "levy.payment_post": _l("Pembayaran diterima bank"),
 }
 _STATUS = dict(Application.Status.choices)

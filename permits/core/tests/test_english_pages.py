@@ -156,6 +156,8 @@ def _typed_data() -> list[str]:
     values: list[str] = [settings.OFFICE_NAME, settings.OFFICE_SHORT_NAME, settings.OFFICE_ADDRESS]
     values += [user.get_full_name() for user in get_user_model().objects.all()]
     values += [str(a.rule_snapshot.get("legal_basis", "")) for a in LevyAssessment.objects.all()]
+    # the issuing official as the office typed their profile (printed on SKRD/SKPD since issue 18)
+    values += [v for a in LevyAssessment.objects.all() for v in (a.official_name, a.official_position)]
     values += _labels_not_yet_lazy()
     # A choice is the catalogue's word, shown through its English twin (choices_en): never skipped.
     choices = {c for f in DataField.objects.filter(type=DataField.Type.CHOICE) for c in f.choice_list}

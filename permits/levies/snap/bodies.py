@@ -131,30 +131,40 @@ def parse_trx_time(data: dict):
     return moment
 
 
-def bill_details(bill: Bill) -> list[dict]:
+def bill_details(bill: Bill, total: Decimal | None = None) -> list[dict]:
+    """The SKRD/SKPD's lines; when `total` (the amount due) exceeds the bill, one more line for the sanction
+    of late payment, so the details add up to the total."""
     assessment = bill.assessment
+    lines = [(f"{line.order:02d}", line.description, line.description, line.amount) for line in assessment.lines.all()]
+    lines = lines[: 23 if total is not None and total > bill.amount else 24]
+    if total is not None and total > bill.amount:
+        lines.append(("99", "Late payment interest (sanction)", "Sanksi administratif (bunga)", total - bill.amount))
     return [
         {
-            "billCode": f"{line.order:02d}",
+            "billCode": code,
             "billNo": assessment.number,
-            "billName": line.description[:20],
-            "billShortName": line.description[:10],
-            "billDescription": {"english": line.description, "indonesia": line.description},
-            "billAmount": money(line.amount),
+            "billName": indonesia[:20],
+            "billShortName": indonesia[:10],
+            "billDescription": {"english": english, "indonesia": indonesia},
+            "billAmount": money(amount),
         }
-        for line in assessment.lines.all()[:24]
+        for code, english, indonesia, amount in lines
     ]
 
 
 def free_texts(bill: Bill) -> list[dict]:
     number = bill.assessment.number
+    english = "Regional tax" if bill.assessment.is_tax else "Permit levy"
+    indonesia = "Pajak daerah" if bill.assessment.is_tax else "Retribusi perizinan"
     return [
-        {"english": f"Permit levy {number}", "indonesia": f"Retribusi perizinan {number}"},
+        {"english": f"{english} {number}", "indonesia": f"{indonesia} {number}"},
         {"english": f"Due {bill.due_date:%d/%m/%Y}", "indonesia": f"Jatuh tempo {bill.due_date:%d/%m/%Y}"},
     ]
 
 
-def inquiry_answer(ids: VaIds, bill: Bill, data: dict) -> dict:
+def inquiry_answer(ids: VaIds, bill: Bill, data: dict, amount_due: Decimal | None = None) -> dict:
+    """`amount_due`: what must be paid today (bill_payability), the bill's amount until its due date."""
+    total = bill.amount if amount_due is None else amount_due
     return {
         "responseCode": "2002400",
         "responseMessage": "Successful",
@@ -164,8 +174,8 @@ def inquiry_answer(ids: VaIds, bill: Bill, data: dict) -> dict:
             **ids.echo(),
             "virtualAccountName": bill.application.applicant.display_name[:255],
             "inquiryRequestId": ids.request_id,
-            "totalAmount": money(bill.amount),
-            "billDetails": bill_details(bill),
+            "totalAmount": money(total),
+            "billDetails": bill_details(bill, total),
             "freeTexts": free_texts(bill),
             "virtualAccountTrxType": "C",
             "feeAmount": money(Decimal(0)),
@@ -196,13 +206,13 @@ def payment_answer(ids: VaIds, bill: Bill, data: dict, paid_amount: Decimal) -> 
             "virtualAccountName": bill.application.applicant.display_name[:255],
             "paymentRequestId": ids.request_id,
             "paidAmount": money(paid_amount),
-            "totalAmount": money(bill.amount),
+            "totalAmount": money(paid_amount),  # posted: the paid amount is the amount due (with any sanction)
             "trxDateTime": data.get("trxDateTime") or snap_timestamp(timezone.now()),
             "referenceNo": data.get("referenceNo") or "",
             "journalNum": data.get("journalNum") or "",
             "paymentFlagStatus": "00",
             "paymentFlagReason": SUCCESS_REASON,
-            "billDetails": bill_details(bill),
+            "billDetails": bill_details(bill, paid_amount),
             "freeTexts": free_texts(bill),
         },
         "additionalInfo": data.get("additionalInfo") or {},
@@ -210,7 +220,6 @@ def payment_answer(ids: VaIds, bill: Bill, data: dict, paid_amount: Decimal) -> 
 
 
 def status_answer(ids: VaIds, payment, data: dict) -> dict:
-    bill = payment.bill
     return {
         "responseCode": "2002600",
         "responseMessage": "Successful",
@@ -219,7 +228,7 @@ def status_answer(ids: VaIds, payment, data: dict) -> dict:
             "inquiryRequestId": ids.request_id,
             "paymentRequestId": payment.payment_request_id,
             "paidAmount": money(payment.amount),
-            "totalAmount": money(bill.amount),
+            "totalAmount": money(payment.amount),
             "transactionDate": snap_timestamp(payment.paid_at),
             "referenceNo": payment.bank_reference,
             "paymentFlagStatus": "00",

@@ -169,7 +169,7 @@ def _bill_for(ids: bodies.VaIds, cfg: SnapConfig) -> Bill | None:
 _INQUIRY_REFUSALS = {  # bill_payability's refusal -> (case, reason)
     "not_found": (BILL_NOT_FOUND, "Bill not found"),
     "already_paid": (PAID_BILL, "Bill has been paid"),
-    "expired": (EXPIRED_BILL, "Bill expired"),
+    "expired": (EXPIRED_BILL, "Bill expired"),  # closed as expired before issue 18
     "blocked": (BILL_NOT_FOUND, "Bill blocked"),
 }
 
@@ -187,9 +187,9 @@ def _inquiry(data: dict, cfg: SnapConfig, now):
     payability = bill_payability(bill, at=now)
     if not payability.ok:
         raise refuse(*_INQUIRY_REFUSALS[payability.refusal])
-    if asked is not None and asked != bill.amount:
-        raise refuse(INVALID_AMOUNT, "Invalid amount")  # a closed bill is paid in full only
-    return 200, bodies.inquiry_answer(ids, bill, data)
+    if asked is not None and asked != payability.amount:
+        raise refuse(INVALID_AMOUNT, "Invalid amount")  # a closed bill is paid in full only, with any sanction
+    return 200, bodies.inquiry_answer(ids, bill, data, payability.amount)
 
 
 _PAYMENT_REFUSALS = {  # payment_post's outcome -> (case, detail)

@@ -17,7 +17,7 @@ from permits.levies.services import (
     assessment_compute,
     assessment_issue,
     bill_reissue,
-    bills_expire,
+    due_date_for,
     luhn_digit,
     payment_post,
     payment_post_teller,
@@ -46,7 +46,8 @@ def test_skrd_is_computed_from_the_tariff_and_the_surveyed_floor_area(officers, 
     assert bill.state == "open" and bill.amount == assessment.total
     assert bill.virtual_account_no == "77001" + bill.customer_no and len(bill.customer_no) == 12
     assert luhn_digit(bill.customer_no[:-1]) == bill.customer_no[-1]
-    assert bill.due_date == timezone.localdate() + datetime.timedelta(days=30)
+    # at least 30 days on, on a working day (issue 18: rolled past weekends and holidays)
+    assert bill.due_date == due_date_for(timezone.localdate()) >= timezone.localdate() + datetime.timedelta(days=30)
     next_day = bill.due_date + datetime.timedelta(days=1)
     assert bill.expires_at == datetime.datetime.combine(next_day, datetime.time(0), tzinfo=JKT)
     task = Task.objects.get(application=app, kind="levy_assessment")
@@ -222,18 +223,19 @@ def test_a_treasurer_posts_no_payment_on_a_payment_step_a_colleague_holds(office
     assert payment_post_teller(actor=colleague, bill_id=bill.pk, reference="R1", amount="1500000").outcome == "posted"
 
 
-def test_expiry_and_reissue_give_a_new_virtual_account(officers, awaiting):
+def test_a_bill_expired_before_issue_18_is_refused_and_reissue_gives_a_new_virtual_account(officers, awaiting):
+    # bills no longer expire at their due date (they stay payable with the sanction); one closed as expired by
+    # the old sweep is still refused until the treasurer reissues it
     app, bill = awaiting()
-    assert bills_expire(now=bill.expires_at - datetime.timedelta(seconds=1)) == 0
-    assert bills_expire(now=bill.expires_at) == 1
+    Bill.objects.filter(pk=bill.pk).update(state="expired", closed_at=timezone.now())
     bill.refresh_from_db()
-    assert bill.state == "expired"
     with pytest.raises(ServiceError):  # no payment on an expired bill, even at the teller
         payment_post_teller(actor=officers["treasurer"], bill_id=bill.pk, reference="R1", amount="1500000")
     with pytest.raises(ServiceError):
         bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="  ")
     new = bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="Pemohon minta perpanjangan")
     assert new.virtual_account_no != bill.virtual_account_no and new.state == "open" and new.amount == bill.amount
+    assert new.due_date == bill.assessment.due_date  # a new VA does not move the SKRD's due date
     with pytest.raises(Conflict):  # one live bill per SKRD
         bill_reissue(actor=officers["treasurer"], bill_id=bill.pk, reason="lagi")
     event = AuditEvent.objects.get(action="levy.bill_reissue")
@@ -276,7 +278,8 @@ def test_bill_payability_names_each_refusal_in_the_order_the_bank_hears_them(off
     now = timezone.now()
     payable = bill_payability(bill, at=now)
     assert payable.ok and payable.task.kind == "payment"
-    assert bill_payability(bill, at=bill.expires_at).refusal == "expired"  # open, but past its due instant
+    late = bill_payability(bill, at=bill.expires_at)  # past its due instant: payable with one month's sanction
+    assert late.ok and late.amount == Decimal(1515000) and late.sanction.months == 1
     bill.application.status = "in_process"  # e.g. sent back for rework: nothing waits for the money
     assert bill_payability(bill, at=now).refusal == "blocked"
     bill.assessment.status = LevyAssessment.Status.CANCELLED
@@ -285,12 +288,15 @@ def test_bill_payability_names_each_refusal_in_the_order_the_bank_hears_them(off
     assert bill_payability(bill, at=now).refusal == "already_paid"
 
 
-def test_tracking_stops_offering_how_to_pay_once_the_due_instant_passed(officers, awaiting):
+def test_tracking_offers_the_amount_due_with_the_sanction_once_the_due_instant_passed(officers, awaiting):
     app, bill = awaiting()
-    assert levy_for_tracking(app, now=bill.expires_at - datetime.timedelta(minutes=1))["how_to_pay"]
-    # the bill is still "open" (the expiry sweep has not run), but no bank would take the payment
+    on_time = levy_for_tracking(app, now=bill.expires_at - datetime.timedelta(minutes=1))
+    assert on_time["how_to_pay"] and on_time["amount_due"] == Decimal(1500000) and on_time["sanction"] is None
+    # the bill stays open on the same virtual account: Rp 1.500.000 + 1% for the first started month
     levy = levy_for_tracking(app, now=bill.expires_at)
-    assert levy["state"] == "open" and levy["how_to_pay"] == ""
+    assert levy["state"] == "open" and levy["amount_due"] == Decimal(1515000)
+    assert levy["sanction"]["months"] == 1 and levy["sanction"]["amount"] == Decimal(15000)
+    assert "Rp 1.515.000" in levy["how_to_pay"] and bill.virtual_account_no in levy["how_to_pay"]
 
 
 def test_no_levy_no_tracking_entry(officers, register):

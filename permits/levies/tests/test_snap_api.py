@@ -8,11 +8,14 @@ import pytest
 from django.utils import timezone
 
 from permits.core.models import AuditEvent
+from permits.levies import documents
 from permits.levies.models import BankCall, Bill, Payment
-from permits.levies.services import bill_cancel, bills_expire
+from permits.levies.services import bill_cancel
 from permits.levies.snap import views as snap_views
 from permits.levies.snap.signatures import hmac_sign, snap_timestamp, string_to_sign
 from permits.workflow.models import Application, Task
+
+from .conftest import JKT
 
 pytestmark = pytest.mark.django_db
 
@@ -92,19 +95,34 @@ def test_inquiry_of_paid_expired_and_cancelled_bills(bank, awaiting, officers):
     assert bank.pay(paid.virtual_account_no, paid.amount).code == "2002500"
     assert bank.inquiry(paid.virtual_account_no).code == "4042414"
     _, late = awaiting()
-    bills_expire(now=late.expires_at)
+    Bill.objects.filter(pk=late.pk).update(state="expired")  # closed as expired before issue 18
     assert bank.inquiry(late.virtual_account_no).code == "4042419"
     _, cancelled = awaiting()
     bill_cancel(actor=officers["treasurer"], bill_id=cancelled.pk, reason="Salah hitung")
     assert bank.inquiry(cancelled.virtual_account_no).code == "4042412"
 
 
-def test_an_open_bill_past_its_due_instant_is_expired_before_the_job_runs(bank, awaiting):
+def test_a_bill_past_its_due_date_answers_the_amount_with_the_sanction_and_refuses_the_old_amount(bank, awaiting):
     _, bill = awaiting()
-    Bill.objects.filter(pk=bill.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
-    assert bank.inquiry(bill.virtual_account_no).code == "4042419"
-    assert bank.pay(bill.virtual_account_no, bill.amount).code == "4042519"
+    # due two months and a day ago: the third month of lateness has started -> 3% of Rp 1.500.000 = Rp 45.000
+    today = timezone.localdate()
+    due = documents.add_months(today, -2) - datetime.timedelta(days=1)
+    Bill.objects.filter(pk=bill.pk).update(
+        due_date=due, expires_at=datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0), JKT)
+    )
+    inquiry = bank.inquiry(bill.virtual_account_no)
+    assert inquiry.code == "2002400"
+    data = inquiry.body["virtualAccountData"]
+    assert data["totalAmount"] == {"value": "1545000.00", "currency": "IDR"}
+    assert data["billDetails"][-1]["billAmount"]["value"] == "45000.00"
+    assert sum(Decimal(d["billAmount"]["value"]) for d in data["billDetails"]) == Decimal(1545000)
+    assert bank.pay(bill.virtual_account_no, bill.amount).code == "4042513"  # the old amount: amount mismatch
     assert not Payment.objects.exists()
+    assert bank.pay(bill.virtual_account_no, Decimal(1545000), request_id="9001").code == "2002500"
+    assert bank.pay(bill.virtual_account_no, Decimal(1545000), request_id="9001").code == "2002500"  # replay
+    assert Payment.objects.get().amount == Decimal(1545000)
+    event = AuditEvent.objects.get(action="levy.payment_post")
+    assert event.after["sanction"] == "45000"
 
 
 # --- authentication of transactions --------------------------------------------------------------
@@ -237,7 +255,7 @@ def test_wrong_amount_for_a_closed_bill(bank, awaiting):
 def test_payment_of_unknown_and_expired_bills(bank, awaiting):
     _, bill = awaiting()
     assert bank.pay("77001" + "000000000000", bill.amount).code == "4042512"
-    bills_expire(now=bill.expires_at)
+    Bill.objects.filter(pk=bill.pk).update(state="expired")  # closed as expired before issue 18
     assert bank.pay(bill.virtual_account_no, bill.amount).code == "4042519"
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from permits.catalog.models import Section
 from permits.core.models import OfficialProfile, Sequence
-from permits.core.roles import ADMIN, HEAD, ROLES, SUPERVISOR
+from permits.core.roles import ADMIN, HEAD, ROLES, SUPERVISOR, TREASURER
 from permits.decrees import localsign
 from permits.demo.catalogue import DEMO_SECTIONS, catalog_load_demo
 from permits.demo.tariffs import levies_load_demo
@@ -29,6 +29,12 @@ DEMO_HEAD_OFFICIAL = {
     "full_name": "Dr. Ir. H. Ahmad Santoso, M.Si.",
     "position": "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
     "nip": "197203151998031004",
+}
+# The official printed on the demo's SKRD/SKPD/STRD, which the treasurer issues (levies.services.issuing_official).
+DEMO_TREASURER_OFFICIAL = {
+    "full_name": "Sri Wahyuni, S.E., M.Ak.",
+    "position": "Kepala Bidang Pendapatan Retribusi dan Pajak Perizinan",
+    "nip": "198005122006042002",
 }
 
 
@@ -52,6 +58,7 @@ def demo_users_create(password: str) -> dict:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         users[role] = user
     OfficialProfile.objects.get_or_create(user=users[HEAD], defaults=DEMO_HEAD_OFFICIAL)
+    OfficialProfile.objects.get_or_create(user=users[TREASURER], defaults=DEMO_TREASURER_OFFICIAL)
     return users
 
 
