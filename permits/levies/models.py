@@ -127,6 +127,7 @@ class TariffRule(models.Model):
             legal_basis=self.legal_basis,
             rounding_unit=self.rounding_unit,
             rounding_mode=self.rounding_mode,
+            document_kind=self.document_kind,
             is_sample=self.is_sample,
             notes=self.notes,
         )

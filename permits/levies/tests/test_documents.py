@@ -32,8 +32,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _make_tax(rule: TariffRule) -> None:
-    rule.document_kind = "SKPD"
-    rule.save()
+    # The test permit type becomes a tax. Its version may already be used by an SKRD, which the model
+    # refuses to change (an office copies it as a new version), so the fixture writes the row directly.
+    TariffRule.objects.filter(pk=rule.pk).update(document_kind="SKPD")
+
+
+def test_a_copied_tariff_version_keeps_its_document_kind(awaiting):
+    awaiting()
+    rule = TariffRule.objects.get(permit_type__code="TEST")
+    _make_tax(rule)
+    rule.refresh_from_db()
+    new = rule.copy_as_version(version="v2", effective_from=rule.effective_from + datetime.timedelta(days=1))
+    assert new.document_kind == "SKPD"
 
 
 def test_a_tax_is_assessed_with_an_skpd_in_its_own_series_and_a_levy_with_an_skrd(awaiting):
