@@ -106,24 +106,26 @@ def _head(doc: dict, styles, small) -> list:
     ]
 
 
+def _payer_facts(doc: dict) -> list[tuple[str, str]]:
+    """The period, the payer and the object, as an SKRD/SKPD and its STRD/STPD both print them."""
+    return [
+        ("Masa pajak" if doc["is_tax"] else "Masa retribusi", doc["period"]),
+        ("Wajib Pajak" if doc["is_tax"] else "Wajib Retribusi", doc["payer_name"]),
+        ("NIK/NIB", doc["payer_ids"] or "-"),
+        ("Alamat", doc["payer_address"]),
+        (doc["payer_reg_label"], doc["payer_reg_no"] or "belum terdaftar"),
+        ("Objek", f"{doc['object']} (nomor pendaftaran {doc['registration_number']})"),
+        ("Lokasi objek", doc["object_location"] or "-"),
+    ]
+
+
 def skrd_pdf(assessment: LevyAssessment) -> bytes:
     """The SKRD or SKPD of an assessment (assessment_get's prefetches)."""
 
     def story():
         styles, normal, small = _styles()
         doc = assessment_document(assessment)
-        payer = "Wajib Pajak" if doc["is_tax"] else "Wajib Retribusi"
-        masa = "Masa pajak" if doc["is_tax"] else "Masa retribusi"
-        facts = [
-            ("Tanggal", f"{doc['issued_on']:%d/%m/%Y}"),
-            (masa, doc["period"]),
-            (payer, doc["payer_name"]),
-            ("NIK/NIB", doc["payer_ids"] or "-"),
-            ("Alamat", doc["payer_address"]),
-            (doc["payer_reg_label"], doc["payer_reg_no"] or "belum terdaftar"),
-            ("Objek", f"{doc['object']} (nomor pendaftaran {doc['registration_number']})"),
-            ("Lokasi objek", doc["object_location"] or "-"),
-        ]
+        facts = [("Tanggal", f"{doc['issued_on']:%d/%m/%Y}"), *_payer_facts(doc)]
         story = [*_head(doc, styles, small)]
         if doc["cancelled"]:
             story.append(_p(f"DIBATALKAN: {doc['cancel_reason']}", styles["Heading4"]))
@@ -157,21 +159,11 @@ def strd_pdf(claim: LevyClaim) -> bytes:
     def story():
         styles, normal, small = _styles()
         doc = claim_document(claim)
-        payer = "Wajib Pajak" if doc["is_tax"] else "Wajib Retribusi"
-        masa = "Masa pajak" if doc["is_tax"] else "Masa retribusi"
+        basis = f"{doc['assessment_kind']} {doc['assessment_number']} tanggal {doc['assessment_date']:%d/%m/%Y}"
         facts = [
             ("Tanggal", f"{doc['issued_on']:%d/%m/%Y}"),
-            (
-                "Dasar penagihan",
-                f"{doc['assessment_kind']} {doc['assessment_number']} tanggal {doc['assessment_date']:%d/%m/%Y}",
-            ),
-            (masa, doc["period"]),
-            (payer, doc["payer_name"]),
-            ("NIK/NIB", doc["payer_ids"] or "-"),
-            ("Alamat", doc["payer_address"]),
-            (doc["payer_reg_label"], doc["payer_reg_no"] or "belum terdaftar"),
-            ("Objek", f"{doc['object']} (nomor pendaftaran {doc['registration_number']})"),
-            ("Lokasi objek", doc["object_location"] or "-"),
+            ("Dasar penagihan", basis),
+            *_payer_facts(doc),
             ("Jatuh tempo", f"{doc['due_date']:%d/%m/%Y}"),
         ]
         story = [*_head(doc, styles, small)]
