@@ -159,7 +159,7 @@ def main() -> None:
     from django.db import connection
 
     from permits.monitoring.models import Alert
-    from permits.monitoring.services import monitored_tasks
+    from permits.monitoring.scope import monitored_tasks
     from permits.notifications.models import Message
     from permits.workflow.models import Application, Task
 

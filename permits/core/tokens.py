@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _l
 
 from .clients import client_ip
 from .errors import ServiceError
+from .forms import locked_message
 from .login_throttle import login_failed, login_reserve, login_succeeded
 from .models import ApiToken
+from .otp import otp_check, otp_confirmed_device, otp_enforced, otp_required_for
 
 
 def _digest(key: str) -> str:
@@ -20,8 +22,6 @@ def _digest(key: str) -> str:
 
 
 def _refused(verdict) -> ServiceError:
-    from .forms import locked_message
-
     message, params = locked_message(verdict)
     return ServiceError(
         "too_many_attempts",
@@ -39,8 +39,6 @@ def token_issue(*, username: str, password: str, otp: str | None = None, request
     the password is checked, and wrong ones towards locking the username and the client's address;
     a locked one answers 429.
     """
-    from .otp import otp_check, otp_confirmed_device, otp_enforced, otp_required_for
-
     ip = client_ip(request)
     attempt = login_reserve(username=username, ip=ip)
     if not attempt.allowed:

@@ -36,6 +36,8 @@ from permits.core.identity import nip_printed
 from permits.core.qr import qr_drawing
 from permits.workflow.models import Applicant, Application
 
+from .models import DecreeTemplate
+
 _WORDS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas"]
 _WORDS += [f"{w} belas" for w in _WORDS[2:10]] + ["dua puluh"]
 OBJECT_TABLE = "{object_table}"
@@ -201,8 +203,6 @@ def decree_draft(
     draft: bool = False,
 ) -> DecreeDraft:
     """The decree of `application` as it will be printed (reads its type's template and data fields)."""
-    from .models import DecreeTemplate
-
     permit_type = application.permit_type
     template = DecreeTemplate.objects.filter(permit_type=permit_type).first()
     issued_on = timezone.localtime(issued_at).date()

@@ -24,6 +24,7 @@ from permits.catalog.rules import parse_decimal
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from permits.core.jobs import job_ask
 from permits.core.models import OfficialProfile
 from permits.core.money import rupiah
 from permits.core.roles import LEVY_WRITERS, has_role
@@ -656,12 +657,7 @@ def payment_post(
 def _enqueue_advance(advance_id: int) -> None:
     """Ask a worker to apply a posted payment's advance (after commit). If the queue is unreachable the
     every-minute `payment_advances_sweep` finds it anyway: nothing depends on this call succeeding."""
-    from .tasks import apply_payment_advance
-
-    try:
-        apply_payment_advance(advance_id)
-    except Exception:
-        logger.exception("could not enqueue payment advance %s; the sweep will apply it", advance_id)
+    job_ask("levies.apply_payment_advance", advance_id)
 
 
 def _advance_apply(advance: PaymentAdvance, payment: Payment, *, actor, now) -> None:

@@ -3,6 +3,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from permits.core.jobs import job_register
+
 from .services import claims_issue_overdue, payment_advance_apply, payment_advances_sweep
 
 
@@ -24,3 +26,6 @@ def sweep_payment_advances() -> int:
     """Every minute: posted payments whose advance is still pending LEVY_ADVANCE_SWEEP_AFTER_SECONDS (30)
     after the posting (an enqueue lost between commit and queue, a worker killed mid-way) are applied here."""
     return payment_advances_sweep()
+
+
+job_register("levies.apply_payment_advance", apply_payment_advance)

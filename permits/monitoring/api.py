@@ -2,7 +2,7 @@
 regional government's own dashboards and national reporting (issue 21).
 
 Thin: the same selectors as the pages (selectors.py), typed output. Who may call: the access table
-(permits/core/access.py: the head and supervisors). What each reader sees is `services.viewer_scope`: the
+(permits/core/access.py: the head and supervisors). What each reader sees is `viewer_scope`: the
 head every file and any `section`; a supervisor who heads sections theirs only (another one is refused
 403); a supervisor who heads none every file.
 """
@@ -20,8 +20,9 @@ from permits.core.calendar import office_calendar
 from permits.core.errors import Invalid, NotFound
 from permits.core.roles import user_roles
 
-from . import selectors, services
+from . import selectors
 from .models import Alert
+from .scope import Scope, viewer_scope
 
 router = Router(tags=["monitoring"], auth=officer_auth)
 
@@ -48,8 +49,8 @@ class SectionIn(Schema):
     )
 
 
-def _scope(request, query: SectionIn) -> services.Scope:
-    return services.viewer_scope(request.user, query.section or "")
+def _scope(request, query: SectionIn) -> Scope:
+    return viewer_scope(request.user, query.section or "")
 
 
 def _period(query: PeriodIn, now: datetime.datetime) -> tuple[selectors.Period, bool]:

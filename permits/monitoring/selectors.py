@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from permits.catalog.models import PermitType, Step
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
+from permits.core.jobs import job_ask
 from permits.core.roles import user_roles
 from permits.core.workdays import WorkCalendar
 from permits.decrees.selectors import ikm_summary
@@ -34,7 +35,7 @@ from permits.workflow.sla import due_soon_limit, humanize
 
 from . import thresholds as th
 from .models import Alert, Explanation
-from .services import (
+from .scope import (
     EVERYTHING,
     Scope,
     idle_candidates,
@@ -574,12 +575,8 @@ def _history_ask(now: datetime.datetime, period: Period, scope: Scope, at: float
     if now.timestamp() - at >= settings.MONITOR_DASHBOARD_CACHE_SECONDS and cache.add(
         f"{key}:refreshing", 1, settings.MONITOR_DASHBOARD_CACHE_SECONDS
     ):
-        from .tasks import refresh_dashboard_history
-
-        try:
-            refresh_dashboard_history(f"{period.start:%Y-%m}", scope.codes)
-        except Exception:  # the queue unreachable: the kept figures still serve, the periodic job retries
-            logger.exception("monitoring: could not ask for the %s history figures", period.label)
+        # The queue unreachable: the kept figures still serve, the periodic job refreshes them.
+        job_ask("monitoring.refresh_dashboard_history", f"{period.start:%Y-%m}", scope.codes)
 
 
 def history_cached(now: datetime.datetime, period: Period, scope: Scope = EVERYTHING) -> dict:

@@ -21,25 +21,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _l
 
-from permits.catalog.models import Section, Step
+from permits.catalog.models import Step
 from permits.catalog.selectors import (
-    section_get,
-    section_list,
     section_members,
-    section_permit_type_ids,
-    sections_of,
     step_sections,
 )
 from permits.core.audit import audit_record_many
 from permits.core.calendar import office_calendar
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, Invalid, NotFound
-from permits.core.roles import HEAD, LEADERS, OFFICE_WIDE, SUPERVISOR, has_role
+from permits.core.roles import HEAD, LEADERS, SUPERVISOR, has_role
 from permits.core.workdays import WorkCalendar
 from permits.notifications.services import notify_officer, notify_officers_many
 from permits.workflow.models import Application, Task
@@ -48,6 +43,8 @@ from permits.workflow.sla import humanize
 
 from . import thresholds as th
 from .models import Alert, Explanation
+from .scope import idle_candidates, idle_tasks, monitored_tasks
+from .selectors import digest_figures
 
 logger = logging.getLogger("permits.monitoring")
 L = Alert.Level
@@ -69,84 +66,6 @@ def public_url(path: str) -> str:
 
 def explanation_url(explanation: Explanation) -> str:
     return public_url(reverse("monitoring:explanation", args=[explanation.token]))
-
-
-# --- sections: who sees which files -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The files a leadership reader sees: every file (no sections), or those of `sections`: the
-    tasks of their steps (`catalog.selectors.step_sections`: the step's section, else its permit
-    type's) and the applications of their permit types. Filters on `step_id` keep the backlog's
-    reads on the active tasks' index alone (`task_active_kind_idx` includes `step`)."""
-
-    sections: tuple[Section, ...] = ()
-    step_ids: frozenset[int] | None = None
-    type_ids: frozenset[int] | None = None
-
-    @property
-    def everything(self) -> bool:
-        return self.step_ids is None
-
-    @property
-    def key(self) -> str:
-        """Names the scope in cache keys."""
-        return "+".join(sorted(s.code for s in self.sections)) or "*"
-
-    @property
-    def codes(self) -> list[str]:
-        return [s.code for s in self.sections]
-
-    def tasks(self, qs, step: str = "step_id"):
-        """`qs` (tasks, or rows reaching a task's step through `step`) narrowed to the scope."""
-        return qs if self.everything else qs.filter(**{f"{step}__in": sorted(self.step_ids)})
-
-    def applications(self, qs, permit_type: str = "permit_type_id"):
-        """`qs` (applications, or rows reaching one's permit type through `permit_type`) narrowed."""
-        return qs if self.everything else qs.filter(**{f"{permit_type}__in": sorted(self.type_ids)})
-
-
-EVERYTHING = Scope()
-
-
-def scope_of(sections) -> Scope:
-    """The scope of these sections (none: every file)."""
-    sections = tuple(sections)
-    if not sections:
-        return EVERYTHING
-    ids = {s.pk for s in sections}
-    steps = frozenset(step for step, section in step_sections().items() if section in ids)
-    return Scope(sections, steps, frozenset(section_permit_type_ids(ids)))
-
-
-def viewer_scope(user, code: str = "") -> Scope:
-    """What `user` sees on the leadership pages and API, narrowed to section `code` when given.
-
-    The head (and the administrator) sees every file and may ask for any section. A supervisor who
-    heads sections sees theirs (all of them by default, or one of them) and is refused another one;
-    a supervisor who heads no section sees every file, as before sections existed."""
-    code = (code or "").strip()
-    section = section_get(code) if code else None
-    if code and section is None:
-        raise NotFound(_l("Bidang/seksi"))
-    mine = [] if has_role(user, *OFFICE_WIDE) else sections_of(user)
-    if not mine:
-        return scope_of([section] if section else [])
-    if section is None:
-        return scope_of(mine)
-    if section.pk not in {s.pk for s in mine}:
-        raise Forbidden(
-            _l("Anda kepala %(mine)s; angka bidang %(asked)s hanya untuk kepala bidang itu dan kepala dinas."),
-            params={"mine": ", ".join(s.name_id for s in mine), "asked": section.name_id},
-        )
-    return scope_of([section])
-
-
-def viewer_sections(user) -> tuple[list[Section], bool]:
-    """(the sections `user` may pick on the leadership pages, whether they may see every file)."""
-    mine = [] if has_role(user, *OFFICE_WIDE) else sections_of(user)
-    return (mine, False) if mine else (section_list(), True)
 
 
 # --- who is alerted -----------------------------------------------------------------------------
@@ -227,21 +146,6 @@ class SweepResult:
         return f"{self.total} peringatan ({counts}); {self.skipped} dilewati"
 
 
-def monitored_kinds() -> list[str]:
-    """The step kinds that wait on an officer (every kind but MONITOR_APPLICANT_WAIT_KINDS)."""
-    return [k for k in Step.Kind.values if k not in settings.MONITOR_APPLICANT_WAIT_KINDS]
-
-
-def monitored_tasks():
-    """Active tasks that wait on an officer (steps that wait on the applicant are left out).
-
-    `kind IN (the officers' kinds)` rather than `NOT IN (the applicant's)`: the same rows (a task's
-    kind is one of Step.Kind), but an index range on the partial index `task_active_kind_idx`
-    (kind, due_at, id) over the backlog, whose included columns answer most reads without the table.
-    """
-    return Task.objects.filter(state__in=Task.ACTIVE_STATES, kind__in=monitored_kinds())
-
-
 def _without(qs, level: str):
     """Tasks that do not have `level` yet: NOT EXISTS on the (task, level) unique index."""
     return qs.filter(~Exists(Alert.objects.filter(task=OuterRef("pk"), level=level)))
@@ -273,35 +177,6 @@ def _head_prefilter(cal: WorkCalendar, now: datetime.datetime) -> Q:
             bucket &= Q(bound_seconds__lte=hi)
         q |= bucket
     return q
-
-
-def _idle_cutoff(cal: WorkCalendar, now: datetime.datetime) -> datetime.datetime:
-    return th.working_instant_before(cal, now, timedelta(hours=settings.MONITOR_IDLE_HOURS))
-
-
-def idle_q(cal: WorkCalendar, now: datetime.datetime) -> Q:
-    """Not overdue, and nobody acted (claim, assignment; else the opening) since the idle cutoff.
-    Needs `last_action` annotated (see `idle_candidates`)."""
-    return Q(due_at__gte=now, last_action__lte=_idle_cutoff(cal, now))
-
-
-def idle_candidates(qs, cal: WorkCalendar, now: datetime.datetime):
-    """Tasks (not overdue) nobody acted on since the idle cutoff, scheduled surveys included:
-    read from the backlog index alone (no payload)."""
-    return qs.annotate(last_action=Coalesce("claimed_at", "started_at")).filter(idle_q(cal, now))
-
-
-def scheduled_surveys(qs):
-    """Surveys whose visit is scheduled: they wait for the visit date, they are not idle. Only a
-    survey can be scheduled (`workflow.services.task_schedule_survey`), so the payload is read
-    for the surveys alone."""
-    return qs.filter(kind=Step.Kind.SURVEY, payload__has_key="schedule")
-
-
-def idle_tasks(qs, cal: WorkCalendar, now: datetime.datetime):
-    """Tasks (not overdue) nobody acted on since the idle cutoff. A survey whose visit is
-    scheduled is waiting for the visit date, not idle."""
-    return idle_candidates(qs, cal, now).exclude(kind=Step.Kind.SURVEY, payload__has_key="schedule")
 
 
 def _qualifies(level: str, task: Task, cal: WorkCalendar, now: datetime.datetime) -> bool:
@@ -686,8 +561,6 @@ def explanation_acknowledge(*, actor, token: str, note: str = "", now: datetime.
 @transaction.atomic
 def daily_digest_send(*, day: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
     """Queue yesterday's figures and the worst stalls to every head (once per head and day)."""
-    from .selectors import digest_figures
-
     now = now_or(now)
     day = day or (timezone.localtime(now).date() - timedelta(days=1))
     figures = digest_figures(day=day, now=now)

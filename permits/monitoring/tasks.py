@@ -8,9 +8,11 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from permits.catalog.selectors import section_list
+from permits.core.jobs import job_register
 
+from .scope import scope_of
 from .selectors import history_refresh
-from .services import daily_digest_send, scope_of, stall_sweep
+from .services import daily_digest_send, stall_sweep
 
 JAKARTA_UTC_OFFSET = 7  # Asia/Jakarta has no daylight saving: WIB is always UTC+7
 
@@ -49,3 +51,6 @@ def refresh_dashboard_history(month: str, sections: list[str] | None = None) -> 
     that found them older than five minutes."""
     chosen = [s for s in section_list() if s.code in (sections or [])]
     history_refresh(month=month, scope=scope_of(chosen))
+
+
+job_register("monitoring.refresh_dashboard_history", refresh_dashboard_history)

@@ -33,6 +33,7 @@ from permits.workflow.selectors import task_view
 from permits.workflow.sla import OVERDUE, humanize
 
 from . import charts, exports, selectors, services
+from .scope import Scope, viewer_scope, viewer_sections
 from .transparency import transparency_rows
 
 PAGE_SIZE = 50
@@ -51,19 +52,19 @@ def _hours(value: timedelta | None) -> float:
 # --- dashboard ----------------------------------------------------------------------------------
 
 
-def _scope(request) -> services.Scope:
-    """The files the reader sees (`services.viewer_scope`), narrowed by `?bidang=<section code>`."""
+def _scope(request) -> Scope:
+    """The files the reader sees (`viewer_scope`), narrowed by `?bidang=<section code>`."""
     try:
-        return services.viewer_scope(request.user, request.GET.get("bidang", ""))
+        return viewer_scope(request.user, request.GET.get("bidang", ""))
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied(exc.text()) from None
         raise Http404(exc.text()) from None
 
 
-def _section_context(request, scope: services.Scope) -> dict:
+def _section_context(request, scope: Scope) -> dict:
     """The section picker: the sections the reader may choose, and the one shown."""
-    choices, everything = services.viewer_sections(request.user)
+    choices, everything = viewer_sections(request.user)
     code = request.GET.get("bidang", "").strip()
     return {
         "scope": scope,
@@ -75,7 +76,7 @@ def _section_context(request, scope: services.Scope) -> dict:
     }
 
 
-def _history_html(request, now, period, scope: services.Scope, bidang: str) -> str:
+def _history_html(request, now, period, scope: Scope, bidang: str) -> str:
     """The dashboard's history part (compliance, trend, per type / step / officer, with their charts),
     rendered once per kept set of history figures, period, scope and language and kept in the shared
     cache beside them: readers between two refreshes get the same HTML without reading the figures

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _l
 from permits.core.audit import audit_record
 from permits.core.clock import now_or
 from permits.core.errors import Conflict, Forbidden, NotFound
+from permits.core.jobs import job_ask
 from permits.core.roles import MESSAGE_STAFF, has_role
 from permits.workflow.models import Applicant, Application
 
@@ -88,12 +89,7 @@ def _render(template: MessageTemplate | None, code: str, channel: str, context: 
 def _enqueue(message_id: int) -> None:
     """Ask a worker to deliver (after commit). If the queue is unreachable the periodic
     `deliver_pending` finds the message anyway: nothing depends on this call succeeding."""
-    from .tasks import deliver_message
-
-    try:
-        deliver_message(message_id)
-    except Exception:
-        logger.exception("could not enqueue message %s; deliver_pending will pick it up", message_id)
+    job_ask("notifications.deliver_message", message_id)
 
 
 def _outbox_fields(

@@ -3,6 +3,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from permits.core.jobs import job_register
+
 from .selectors import messages_due
 from .services import message_deliver
 
@@ -21,3 +23,6 @@ def deliver_pending() -> int:
     for message_id in due:
         deliver_message(message_id)
     return len(due)
+
+
+job_register("notifications.deliver_message", deliver_message)

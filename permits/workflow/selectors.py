@@ -15,7 +15,7 @@ from permits.core.roles import LEADERS, user_roles
 from permits.workflow.models import Applicant, Application
 
 from .models import Correction, Pause, ReceivedDocument, Task
-from .sla import humanize, sla_state, time_left
+from .sla import humanize, sla_state, step_bound, time_left
 
 
 @dataclass
@@ -182,8 +182,6 @@ def application_step_times(app: Application, now: datetime | None = None) -> lis
             spent = cal.working_time_between(task.started_at, now)
         row = rows.get(task.step_id)
         if row is None:
-            from .services import step_bound
-
             row = rows[task.step_id] = StepTime(
                 task.step.name, task.kind, step_bound(task.step), timedelta(0), task.state, False
             )

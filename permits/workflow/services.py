@@ -24,6 +24,7 @@ from permits.workflow.models import Application
 
 from . import payloads
 from .models import Pause, Task
+from .sla import step_bound
 from .steps import handler_for, kind_owner
 from .transitions import ACTIVE, Event, TransitionError, next_status
 
@@ -99,12 +100,6 @@ def _locked_task(task_id: int, version: int | None = None) -> tuple[Task, Applic
             _l("Tugas ini baru saja diubah petugas lain. Muat ulang halaman."),
         )
     return task, app
-
-
-def step_bound(step: Step) -> timedelta:
-    if step.bound_unit == Step.Unit.HOURS:
-        return timedelta(hours=step.bound_value)
-    return step.bound_value * office_calendar().day_length()
 
 
 def _least_loaded(role: str):

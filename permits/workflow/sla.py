@@ -1,9 +1,12 @@
-"""SLA arithmetic on tasks: time left, colour, human-readable durations (pure, given a calendar)."""
+"""SLA arithmetic on tasks: time left, colour, human-readable durations (pure, given a calendar), and a
+step's service standard as a duration (`step_bound`, on the office calendar)."""
 
 from datetime import datetime, timedelta
 
 from django.utils.translation import ngettext
 
+from permits.catalog.models import Step
+from permits.core.calendar import office_calendar
 from permits.core.workdays import WorkCalendar
 
 ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
@@ -48,3 +51,10 @@ def humanize(duration: timedelta, day: timedelta) -> str:
     if not days and not hours:
         parts.append(ngettext("%(n)d menit", "%(n)d menit", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+def step_bound(step: Step) -> timedelta:
+    """A step's service standard as a duration: its hours, or its working days of the office's day length."""
+    if step.bound_unit == Step.Unit.HOURS:
+        return timedelta(hours=step.bound_value)
+    return step.bound_value * office_calendar().day_length()

@@ -35,3 +35,23 @@ def test_no_import_inside_a_function_reaches_another_app_without_saying_why():
     found = list(_function_imports_across_apps())
     unexplained = [(where, module) for where, module, commented in found if not commented]
     assert unexplained == [], "import at the top of the module (the layers allow it) or say on the line why not"
+
+
+def _function_imports_within_apps():
+    """Relative imports (`from .tasks import ...`) inside a function body, outside `AppConfig.ready()`,
+    the one place Django asks for them (registrations that need the app registry)."""
+    for path in sorted(PERMITS.rglob("*.py")):
+        parts = path.relative_to(PERMITS).parts
+        if "tests" in parts or "migrations" in parts or path.name == "apps.py":
+            continue
+        for func in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ImportFrom) and node.level > 0:
+                    yield f"permits/{path.relative_to(PERMITS)}:{node.lineno}"
+
+
+def test_no_import_inside_a_function_within_an_app():
+    """A service that needs a job asks core.jobs by name; a module needs its app's models at the top."""
+    assert list(_function_imports_within_apps()) == []

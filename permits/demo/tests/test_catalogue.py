@@ -7,7 +7,7 @@ from permits.catalog.models import DataField, PermitType, RejectionReason, Requi
 from permits.core.roles import ROLES
 from permits.demo.catalogue import DEMO_GLOBAL_REJECTION_REASONS, DEMO_PERMIT_TYPES, DEMO_SECTIONS, catalog_load_demo
 from permits.demo.management.commands.load_demo import demo_section_head, demo_section_heads_create
-from permits.monitoring.services import viewer_scope
+from permits.monitoring.scope import viewer_scope
 
 pytestmark = pytest.mark.django_db
 

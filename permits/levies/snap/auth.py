@@ -9,6 +9,7 @@ import hashlib
 import re
 import secrets
 
+from ..models import SnapToken
 from .codes import INVALID_FIELD, INVALID_TOKEN, MISSING_FIELD, UNAUTHORIZED, Refusal
 from .config import SnapConfig
 from .signatures import hmac_verify, parse_timestamp, rsa_verify, string_to_sign
@@ -48,8 +49,6 @@ def check_token_request(headers, cfg: SnapConfig, now: datetime.datetime) -> Non
 
 def token_issue(cfg: SnapConfig, now: datetime.datetime) -> str:
     """A new bearer token for the bank, valid SNAP_TOKEN_TTL_SECONDS (only its hash is stored)."""
-    from ..models import SnapToken
-
     token = secrets.token_urlsafe(48)
     SnapToken.objects.create(
         key_hash=_hash(token),
@@ -69,8 +68,6 @@ _KNOWN_TOKENS_MAX = 1024
 
 
 def token_valid(token: str, cfg: SnapConfig, now: datetime.datetime) -> bool:
-    from ..models import SnapToken
-
     key = (_hash(token), cfg.client_id)
     expires_at = _known_tokens.get(key)
     if expires_at is None:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from permits.core.audit import audit_verify
 from permits.core.calendar import office_calendar
 from permits.core.models import AuditEvent
-from permits.monitoring import selectors, services
+from permits.monitoring import scope, selectors, services
 from permits.monitoring.models import Alert, Explanation
 from permits.notifications.models import Message
 from permits.workflow.models import Task
@@ -177,9 +177,9 @@ def test_the_sweep_skips_a_level_raised_meanwhile_and_a_task_finished_meanwhile(
 def test_monitored_kinds_are_every_kind_but_the_applicants(settings):
     from permits.catalog.models import Step
 
-    assert set(services.monitored_kinds()) == set(Step.Kind.values) - set(settings.MONITOR_APPLICANT_WAIT_KINDS)
+    assert set(scope.monitored_kinds()) == set(Step.Kind.values) - set(settings.MONITOR_APPLICANT_WAIT_KINDS)
     settings.MONITOR_APPLICANT_WAIT_KINDS = ["payment"]
-    assert "handover" in services.monitored_kinds()
+    assert "handover" in scope.monitored_kinds()
 
 
 def test_now_is_a_friday_afternoon():
@@ -261,7 +261,7 @@ def test_now_figures_are_counted_once_per_period_for_every_reader(monkeypatch, s
     settings.MONITOR_NOW_CACHE_SECONDS = 15
     counted = []
 
-    def figures(now, cal=None, scope=services.EVERYTHING):
+    def figures(now, cal=None, scope=scope.EVERYTHING):
         counted.append((now, scope.key))
         return selectors.NowFigures([], 0, len(counted), 0, 0, 0, 0, 0, 0, at=now)
 
@@ -273,11 +273,11 @@ def test_now_figures_are_counted_once_per_period_for_every_reader(monkeypatch, s
     later = selectors.now_cached(NOW + timedelta(seconds=16))  # older than 15 s: counted again
     assert later.overdue == 2 and later.at == NOW + timedelta(seconds=16)
     # while one reader counts (the flag is up), the others are served the kept figures
-    cache.add(selectors._now_key(services.EVERYTHING) + ":counting", 1, 15)
+    cache.add(selectors._now_key(scope.EVERYTHING) + ":counting", 1, 15)
     assert selectors.now_cached(NOW + timedelta(seconds=40)).overdue == 2
     assert len(counted) == 2
     assert selectors.now_cached(NOW - timedelta(seconds=1)).overdue == 3  # an earlier clock: counted
-    section = services.Scope((SimpleNamespace(code="usaha"),), frozenset(), frozenset())
+    section = scope.Scope((SimpleNamespace(code="usaha"),), frozenset(), frozenset())
     assert selectors.now_cached(NOW, scope=section).overdue == 4  # its own key
     settings.MONITOR_NOW_CACHE_SECONDS = 0
     assert selectors.now_cached(NOW).overdue == 5

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from permits.catalog.models import PermitType, Section, Step
 from permits.conftest import make_user
-from permits.monitoring import selectors, services
+from permits.monitoring import scope, selectors, services
 from permits.monitoring.models import Alert
 from permits.notifications.models import Message, OfficerProfile
 from permits.workflow.models import Task
@@ -83,7 +83,7 @@ def test_a_step_mapped_to_another_section_alerts_that_sections_supervisors(offic
     Step.objects.filter(permit_type__code="NONUSAHA", kind="verification").update(section=usaha)
     task = Task.objects.get(application=office["files"]["NONUSAHA"], state__in=Task.ACTIVE_STATES)
     assert names(*services.supervisors_for(task)) == names(office["sup_u"], office["sup_all"])
-    assert task.pk in {t.pk for t in selectors.stalled_tasks(NOW, scope=services.scope_of([usaha]))}
+    assert task.pk in {t.pk for t in selectors.stalled_tasks(NOW, scope=scope.scope_of([usaha]))}
 
 
 def test_a_section_supervisor_sees_only_their_sections_files_on_the_pages(client, office):
@@ -150,7 +150,7 @@ def test_each_sections_history_is_kept_apart(office, settings):
     """The dashboard's kept figures are per scope: a section's are never served to the whole office."""
     settings.MONITOR_DASHBOARD_CACHE_SECONDS = 300
     period = selectors.month_period(NOW)
-    usaha = services.scope_of([office["sections"]["usaha"]])
+    usaha = scope.scope_of([office["sections"]["usaha"]])
     whole = selectors.history_cached(NOW, period)
     section = selectors.history_cached(NOW, period, usaha)
     assert whole["steps_c"].open_late == 5
